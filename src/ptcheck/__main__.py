@@ -1,0 +1,5 @@
+"""`python -m ptcheck` runs the command line."""
+
+from ptcheck.cli import main
+
+main()

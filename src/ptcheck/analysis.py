@@ -1,0 +1,98 @@
+"""The pipeline: read document -> find structure -> match terms -> judge items -> score."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from ptcheck.checklist import LoadedChecklist
+from ptcheck.documents import DEFAULT_MAX_SIZE, Document, read_document
+from ptcheck.judgement import NO_OFFENCE, Judge
+from ptcheck.matching import TermMatcher
+from ptcheck.results import ChecklistInfo, DocumentInfo, DocumentResult
+from ptcheck.scoring import category_results, verdict, weighted_score
+from ptcheck.structure import parse_structure
+
+_FUNCTION_WORDS = {
+    "en": {"the", "of", "and", "to", "a", "in", "is", "shall", "or", "any", "person", "who", "by", "for"},
+    "es": {"el", "la", "de", "que", "los", "las", "por", "con", "una", "del", "será", "en", "o", "y"},
+    "fr": {"le", "la", "de", "des", "les", "par", "est", "une", "du", "et", "ou", "qui", "pour"},
+    "pt": {"o", "a", "de", "que", "os", "as", "por", "com", "uma", "do", "da", "em", "ou"},
+}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def detect_language(text: str, candidates: list[str]) -> str:
+    """The candidate language whose function words are most frequent in the first 20,000 chars."""
+    words = [w.lower() for w in _WORD.findall(text[:20_000])]
+    best, best_count = candidates[0], -1
+    for language in candidates:
+        vocabulary = _FUNCTION_WORDS.get(language, set())
+        count = sum(w in vocabulary for w in words)
+        if count > best_count:
+            best, best_count = language, count
+    return best
+
+
+class Analyzer:
+    """Analyses documents against one checklist; term matchers are built once per language."""
+
+    def __init__(self, loaded: LoadedChecklist) -> None:
+        self.loaded = loaded
+        self.checklist = loaded.checklist
+        self._matchers: dict[str, TermMatcher] = {}
+
+    def matcher(self, language: str) -> TermMatcher:
+        """The term matcher for `language`, built on first use."""
+        if language not in self._matchers:
+            self._matchers[language] = TermMatcher(self.checklist, language)
+        return self._matchers[language]
+
+    def analyze_path(self, path: Path, max_size: int = DEFAULT_MAX_SIZE) -> DocumentResult:
+        """Read and analyse one file (raises InputError when it cannot be read)."""
+        return self.analyze(read_document(path, max_size))
+
+    def analyze_text(self, text: str, path: str = "<text>") -> DocumentResult:
+        """Analyse a text given directly (tests, examples)."""
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self.analyze(Document(path, text, "text", digest, "utf-8"))
+
+    def analyze(self, document: Document) -> DocumentResult:
+        """Analyse a document that has been read."""
+        text = document.text
+        language = detect_language(text, list(self.checklist.languages))
+        structure = parse_structure(text)
+        hits = self.matcher(language).section_hits(structure)
+        judge = Judge(self.checklist, structure, hits)
+        items = judge.results()
+        score = weighted_score(items)
+        offence_found = bool(judge.regions.offences)
+        met = sum(i.status == "met" for i in items)
+        partial = sum(i.status == "partial" for i in items)
+        if offence_found:
+            summary = (
+                f"{met} of {len(items)} items met, {partial} partial, {len(items) - met - partial} missing;"
+                f" offence provisions: {', '.join(judge.offence_names)}."
+            )
+        else:
+            summary = f"{NO_OFFENCE}: every item is missing."
+        return DocumentResult(
+            document=DocumentInfo(
+                path=document.path,
+                sha256=document.sha256,
+                language=language,
+                characters=len(text),
+                lines=text.count("\n") + (0 if text.endswith("\n") else 1),
+                format=document.format,
+            ),
+            checklist=ChecklistInfo(
+                self.checklist.id, self.checklist.version, self.checklist.title, self.loaded.sha256
+            ),
+            score=score,
+            verdict=verdict(items, score, offence_found),
+            summary=summary,
+            categories=tuple(category_results(self.checklist, items)),
+            items=tuple(items),
+            offences=tuple(judge.offence_names),
+        )

@@ -1,0 +1,386 @@
+"""Checklists: strict pydantic models and a YAML loader that reports `file:line:col`.
+
+A checklist is data: categories, named term lists (per language), the patterns that
+locate the offence in a statute, and the items to score. Every error in a checklist is
+reported at once, each pointing at the place in the YAML file it comes from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ptcheck.errors import ChecklistError
+
+DEFAULT_CHECKLIST_NAME = "tip-protocol.yaml"
+ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+MAX_YAML_NODES = 200_000  # bounds alias expansion ("billion laughs")
+MAX_CHECKLIST_BYTES = 5_000_000
+
+
+class StrictModel(BaseModel):
+    """Frozen, and an unknown or misspelt key is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Pattern(StrictModel):
+    """A boolean pattern over term lists: exactly one of term / any / all / not / near.
+
+    `near` matches when all of its sub-patterns match within `within` tokens of each other.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+    term: str | None = Field(default=None, min_length=1)
+    any: list[Pattern] | None = Field(default=None, min_length=1)
+    all: list[Pattern] | None = Field(default=None, min_length=1)
+    not_: Pattern | None = Field(default=None, alias="not")
+    near: list[Pattern] | None = Field(default=None, min_length=2)
+    within: int | None = Field(default=None, gt=0, le=200)
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Pattern:
+        given = [k for k in ("term", "any", "all", "not_", "near") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a pattern needs exactly one of: term, any, all, not, near")
+        if (self.within is not None) != (self.near is not None):
+            raise ValueError("'within' goes with 'near', and 'near' needs 'within'")
+        return self
+
+    def terms(self) -> Iterator[str]:
+        """Every term name this pattern refers to."""
+        if self.term is not None:
+            yield self.term
+        for child in (*(self.any or ()), *(self.all or ()), *(self.near or ())):
+            yield from child.terms()
+        if self.not_ is not None:
+            yield from self.not_.terms()
+
+
+class Examples(StrictModel):
+    """Sentences a test checks: each `met` one must be met, each `missing` one missing."""
+
+    met: list[str] = Field(min_length=1)
+    missing: list[str] = Field(min_length=1)
+    partial: list[str] = []
+
+
+class Category(StrictModel):
+    """A group of items scored and shown together."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+
+
+class Item(StrictModel):
+    """One checkable requirement of the instrument.
+
+    `kind: presence` items are met when `met` matches where the item looks (`where`);
+    `kind: absence` items (scope) are met when the offence exists and `narrowing` is
+    not found in it.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    aliases: list[str] = []
+    article: str = Field(min_length=1)
+    category: str
+    title: str = Field(min_length=1)
+    requirement: str = Field(min_length=1)
+    weight: float = Field(gt=0, le=100)
+    severity: Literal["required", "recommended"]
+    kind: Literal["presence", "absence"] = "presence"
+    where: Literal["offence", "document"] = "offence"
+    met: Pattern | None = None
+    partial: Pattern | None = None
+    narrowing: Pattern | None = None
+    guidance: str = Field(min_length=1)
+    examples: Examples
+
+    @model_validator(mode="after")
+    def _patterns_fit_kind(self) -> Item:
+        if self.kind == "presence" and self.met is None:
+            raise ValueError("a presence item needs a 'met' pattern")
+        if self.kind == "absence" and self.narrowing is None:
+            raise ValueError("an absence item needs a 'narrowing' pattern")
+        if self.kind == "absence" and self.met is not None:
+            raise ValueError("an absence item takes 'narrowing', not 'met'")
+        return self
+
+
+class Locators(StrictModel):
+    """Patterns that find the provisions an analysis looks at."""
+
+    offence: Pattern
+    exclude: Pattern | None = None
+    definition: Pattern | None = None
+
+
+TermLists = dict[str, dict[str, list[str]]]
+
+
+class Checklist(StrictModel):
+    """A whole checklist: metadata, categories, terms, locators and items."""
+
+    format: Literal[1]
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$")
+    version: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    instrument: str = Field(min_length=1)
+    languages: list[str] = Field(min_length=1)
+    categories: list[Category] = Field(min_length=1)
+    terms: TermLists
+    locate: Locators
+    items: list[Item] = Field(min_length=1)
+
+    @field_validator("terms")
+    @classmethod
+    def _terms_not_empty(cls, terms: TermLists) -> TermLists:
+        for name, by_language in terms.items():
+            if not re.fullmatch(ID_PATTERN, name):
+                raise ValueError(f"term name {name!r} must be lowercase words joined by _ or .")
+            for language, phrases in by_language.items():
+                if not phrases or any(not p.strip() for p in phrases):
+                    raise ValueError(f"term {name!r} ({language}) has an empty phrase list or phrase")
+        return terms
+
+    def item(self, item_id: str) -> Item | None:
+        """The item with this id (or alias), if any."""
+        for item in self.items:
+            if item_id == item.id or item_id in item.aliases:
+                return item
+        return None
+
+    def category_title(self, category_id: str) -> str:
+        """The display title of a category."""
+        return next((c.title for c in self.categories if c.id == category_id), category_id)
+
+
+@dataclass(frozen=True)
+class LoadedChecklist:
+    """A validated checklist with where it came from and a digest of its bytes."""
+
+    checklist: Checklist
+    path: Path
+    sha256: str
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+Position = tuple[int, int]
+KeyPath = tuple[str | int, ...]
+
+
+def _safe_loader() -> type[yaml.SafeLoader]:
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+
+class _Builder:
+    """Turns a composed YAML node tree into builtins, recording each key path's position."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.positions: dict[KeyPath, Position] = {}
+        self.problems: list[str] = []
+        self.nodes = 0
+        self._constructor = yaml.constructor.SafeConstructor()
+
+    def problem(self, node: yaml.Node, path: KeyPath, message: str) -> None:
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        self.problems.append(f"{self.source}:{line}:{col}: {format_path(path)}: {message}")
+
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_YAML_NODES:
+            raise _TooLarge
+        self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                self.problem(node, path, f"tag {node.tag} is not allowed")
+                return None
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node, (*path, "<key>"))
+                if not isinstance(key, str):
+                    self.problem(key_node, path, "keys must be strings")
+                    continue
+                if key == "<<":
+                    self.problem(key_node, path, "merge keys (<<) are not allowed")
+                    continue
+                if key in result:
+                    self.problem(key_node, (*path, key), "duplicate key")
+                    continue
+                self.positions[(*path, key)] = (
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                )
+                result[key] = self.build(value_node, (*path, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self.problem(node, path, f"tag {node.tag} is not allowed")
+                return None
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        if node.tag not in _SCALAR_TAGS:
+            self.problem(node, path, f"tag {node.tag} is not allowed")
+            return None
+        return self._constructor.construct_object(node, deep=True)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def format_path(path: KeyPath) -> str:
+    """`("items", 3, "weight")` -> `items[3].weight`."""
+    text = ""
+    for part in path:
+        if part == "<key>":
+            continue
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(top)"
+
+
+def _position_of(positions: dict[KeyPath, Position], path: KeyPath) -> Position:
+    """The position of the longest prefix of `path` that exists in the file."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in positions:
+            return positions[path[:end]]
+    return (1, 1)
+
+
+def parse_checklist(text: str, source: str) -> Checklist:
+    """Validate checklist YAML text; raise ChecklistError listing every problem."""
+    try:
+        root = yaml.compose(text, Loader=_safe_loader())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
+        raise ChecklistError([f"{source}:{where}: (yaml): {exc.problem}"]) from None
+    except yaml.YAMLError as exc:
+        raise ChecklistError([f"{source}:1:1: (yaml): {exc}"]) from None
+    if root is None:
+        raise ChecklistError([f"{source}:1:1: (top): the checklist is empty"])
+    builder = _Builder(source)
+    try:
+        data = builder.build(root, ())
+    except _TooLarge:
+        raise ChecklistError(
+            [f"{source}:1:1: (top): more than {MAX_YAML_NODES} nodes (alias expansion?)"]
+        ) from None
+    problems = list(builder.problems)
+    if not isinstance(data, dict):
+        problems.append(f"{source}:1:1: (top): a checklist is a mapping")
+        raise ChecklistError(problems)
+    try:
+        checklist = Checklist.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            path = _pydantic_path(error["loc"])
+            line, col = _position_of(builder.positions, path)
+            problems.append(f"{source}:{line}:{col}: {format_path(path)}: {error['msg']}")
+        raise ChecklistError(problems) from None
+    problems += _cross_check(checklist, builder.positions, source)
+    if problems:
+        raise ChecklistError(problems)
+    return checklist
+
+
+def _pydantic_path(loc: tuple[str | int, ...]) -> KeyPath:
+    # pydantic inserts the name of the union member or a function validator into `loc`.
+    return tuple("not" if part == "not_" else part for part in loc)
+
+
+def _cross_check(checklist: Checklist, positions: dict[KeyPath, Position], source: str) -> list[str]:
+    """Checks that span several keys: duplicate ids, unknown categories and terms."""
+    problems: list[str] = []
+
+    def report(path: KeyPath, message: str) -> None:
+        line, col = _position_of(positions, path)
+        problems.append(f"{source}:{line}:{col}: {format_path(path)}: {message}")
+
+    seen: dict[str, int] = {}
+    categories = {c.id for c in checklist.categories}
+    for index, item in enumerate(checklist.items):
+        for name in (item.id, *item.aliases):
+            if name in seen:
+                report(("items", index, "id"), f"duplicate item id {name!r} (also items[{seen[name]}])")
+            seen.setdefault(name, index)
+        if item.category not in categories:
+            report(("items", index, "category"), f"unknown category {item.category!r}")
+        for field in ("met", "partial", "narrowing"):
+            pattern = getattr(item, field)
+            for term in pattern.terms() if pattern else ():
+                if term not in checklist.terms:
+                    report(("items", index, field), f"unknown term {term!r}")
+    for field in ("offence", "exclude", "definition"):
+        pattern = getattr(checklist.locate, field)
+        for term in pattern.terms() if pattern else ():
+            if term not in checklist.terms:
+                report(("locate", field), f"unknown term {term!r}")
+    for name, by_language in checklist.terms.items():
+        for language in by_language:
+            if language not in checklist.languages:
+                report(("terms", name, language), f"language {language!r} is not in 'languages'")
+    return problems
+
+
+# --------------------------------------------------------------------------- files
+
+
+def default_checklist_path() -> Path:
+    """The bundled checklist: inside the installed package, or the source tree's `checklists/`."""
+    packaged = resources.files("ptcheck") / "checklists" / DEFAULT_CHECKLIST_NAME
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "checklists" / DEFAULT_CHECKLIST_NAME
+
+
+def load_checklist(path: Path | None = None) -> LoadedChecklist:
+    """Read and validate a checklist file (the bundled one when `path` is None)."""
+    path = path or default_checklist_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ChecklistError([f"{path}: no such checklist file"]) from None
+    except IsADirectoryError:
+        raise ChecklistError([f"{path}: is a directory, not a checklist file"]) from None
+    except OSError as exc:
+        raise ChecklistError([f"{path}: cannot read: {exc.strerror}"]) from None
+    if len(raw) > MAX_CHECKLIST_BYTES:
+        raise ChecklistError([f"{path}: larger than {MAX_CHECKLIST_BYTES} bytes"])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ChecklistError([f"{path}: not UTF-8 (byte {exc.start})"]) from None
+    checklist = parse_checklist(text, str(path))
+    return LoadedChecklist(checklist, path, hashlib.sha256(raw).hexdigest())
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a checklist, for editors."""
+    schema = Checklist.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ptcheck checklist"
+    return schema

@@ -1,0 +1,251 @@
+"""The command line: thin glue over the pipeline. Heavy imports happen inside commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+
+from ptcheck import __version__
+from ptcheck.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_USAGE, ChecklistError, PtcheckError
+
+if TYPE_CHECKING:
+    from ptcheck.checklist import LoadedChecklist
+    from ptcheck.results import DocumentResult
+
+app = typer.Typer(
+    help="Check a statute against the UN Trafficking in Persons Protocol (Articles 3 and 5).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+checklist_app = typer.Typer(help="Validate, show and describe checklists.", no_args_is_help=True)
+app.add_typer(checklist_app, name="checklist")
+
+CHECKLIST_OPTION = typer.Option(
+    None, "--checklist", help="A checklist YAML file instead of the bundled one.", dir_okay=False
+)
+DEBUG_OPTION = typer.Option(False, "--debug", help="Show a full traceback on errors.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ptcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """ptcheck: how far a statute gives effect to the Trafficking in Persons Protocol."""
+
+
+def _fail(error: PtcheckError, debug: bool) -> NoReturn:
+    if debug:
+        traceback.print_exc()
+    lines = error.problems if isinstance(error, ChecklistError) else [error.message]
+    for line in lines:
+        typer.echo(f"ptcheck: error: {line}", err=True)
+    raise typer.Exit(error.exit_code)
+
+
+def _load(path: Path | None) -> LoadedChecklist:
+    from ptcheck.checklist import load_checklist
+
+    return load_checklist(path)
+
+
+def _color(no_color: bool, output: Path | None) -> bool:
+    if no_color or output is not None or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        temporary = output.with_name(f".{output.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(output)
+    except OSError as exc:
+        raise PtcheckError(f"{output}: cannot write ({exc.strerror or exc})") from None
+
+
+@app.command()
+def analyze(
+    files: list[Path] = typer.Argument(..., help="Statutes to analyse (.txt, .md, .pdf, .docx, .html)."),
+    output_format: str = typer.Option(
+        "text", "--format", "-f", help="Output format: text, json or markdown."
+    ),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    checklist: Path | None = CHECKLIST_OPTION,
+    fail_under: float | None = typer.Option(
+        None, "--fail-under", min=0, max=100, help="Exit 1 when a score is below this (0-100)."
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show context and messages for every item."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Show only the score and verdict."),
+    no_color: bool = typer.Option(False, "--no-color", help="No colour (NO_COLOR is honoured too)."),
+    max_size: int = typer.Option(50_000_000, "--max-size", min=1, help="Refuse documents larger than this many bytes."),
+    debug: bool = DEBUG_OPTION,
+) -> None:
+    """Analyse statutes and report, item by item, what they cover, with evidence."""
+    from ptcheck.formatters import FORMATS, RenderOptions, renderer
+
+    if output_format not in FORMATS:
+        typer.echo(f"ptcheck: error: unknown format {output_format!r} (choose from {', '.join(FORMATS)})", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    results: list[DocumentResult] = []
+    failed = 0
+    try:
+        from ptcheck.analysis import Analyzer
+
+        analyzer = Analyzer(_load(checklist))
+    except PtcheckError as error:
+        _fail(error, debug)
+    for path in files:
+        try:
+            results.append(analyzer.analyze_path(path, max_size))
+        except PtcheckError as error:
+            failed += 1
+            if debug:
+                traceback.print_exc()
+            typer.echo(f"ptcheck: error: {error.message}", err=True)
+    options = RenderOptions(
+        color=_color(no_color, output),
+        width=int(os.environ.get("COLUMNS", "0")) or 110,
+        verbosity=0 if quiet else 2 if verbose else 1,
+    )
+    if results:
+        try:
+            _write(renderer(output_format)(results, options), output)
+        except PtcheckError as error:
+            _fail(error, debug)
+    raise typer.Exit(_exit_code(results, failed, fail_under))
+
+
+def _exit_code(results: list[DocumentResult], failed: int, fail_under: float | None) -> int:
+    """2 when any document could not be read; 1 when any score is below the threshold; else 0."""
+    if failed:
+        return EXIT_USAGE
+    if fail_under is not None and any(result.score < fail_under for result in results):
+        return EXIT_BELOW_THRESHOLD
+    return EXIT_OK
+
+
+@app.command()
+def explain(
+    item_id: str = typer.Argument(..., help="An item id, e.g. means.abuse_of_vulnerability."),
+    checklist: Path | None = CHECKLIST_OPTION,
+    debug: bool = DEBUG_OPTION,
+) -> None:
+    """Explain one checklist item: what it requires, how it is found, how to close the gap."""
+    try:
+        loaded = _load(checklist)
+    except PtcheckError as error:
+        _fail(error, debug)
+    item = loaded.checklist.item(item_id)
+    if item is None:
+        typer.echo(f"ptcheck: error: no item {item_id!r} in {loaded.path}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    category = loaded.checklist.category_title(item.category)
+    lines = [
+        f"{item.id} — {item.title}",
+        f"Article {item.article} · {category} · {item.severity} · weight {item.weight:g}",
+        "",
+        "What it requires:",
+        f"  {' '.join(item.requirement.split())}",
+        "",
+        "How a drafter can close the gap:",
+        f"  {' '.join(item.guidance.split())}",
+        "",
+        "Example that meets it:",
+        *(f"  {example}" for example in item.examples.met),
+        "Example that does not:",
+        *(f"  {example}" for example in item.examples.missing),
+    ]
+    if item.kind == "absence":
+        lines += ["", "Met unless the offence is narrowed; terms that narrow it: "
+                  + ", ".join(dict.fromkeys(item.narrowing.terms() if item.narrowing else ()))]
+    elif item.met:
+        lines += ["", f"Looked for in: {'the whole document' if item.where == 'document' else 'the offence and its definitions'};"
+                  f" terms: {', '.join(dict.fromkeys(item.met.terms()))}"]
+    typer.echo("\n".join(lines))
+
+
+@checklist_app.command("validate")
+def checklist_validate(
+    file: Path = typer.Argument(..., help="The checklist YAML file to check."),
+    debug: bool = DEBUG_OPTION,
+) -> None:
+    """Check a checklist file; print every problem as file:line:col: key.path: message."""
+    try:
+        loaded = _load(file)
+    except PtcheckError as error:
+        _fail(error, debug)
+    typer.echo(f"{file}: valid ({len(loaded.checklist.items)} items, checklist {loaded.checklist.id} {loaded.checklist.version})")
+
+
+@checklist_app.command("schema")
+def checklist_schema() -> None:
+    """Print the JSON Schema of checklist files (for editors)."""
+    from ptcheck.checklist import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2))
+
+
+@checklist_app.command("show")
+def checklist_show(
+    checklist: Path | None = CHECKLIST_OPTION,
+    debug: bool = DEBUG_OPTION,
+) -> None:
+    """List the items of a checklist as a table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    try:
+        loaded = _load(checklist)
+    except PtcheckError as error:
+        _fail(error, debug)
+    table = Table(title=f"{loaded.checklist.title} ({loaded.checklist.id} {loaded.checklist.version})")
+    for column in ("id", "article", "category", "title", "severity", "weight"):
+        table.add_column(column)
+    for item in loaded.checklist.items:
+        table.add_row(item.id, item.article, item.category, item.title, item.severity, f"{item.weight:g}")
+    Console(no_color=bool(os.environ.get("NO_COLOR")), width=int(os.environ.get("COLUMNS", "0")) or 120).print(table)
+
+
+EXIT_INTERNAL = 3
+
+
+def main() -> None:
+    """Entry point of the `ptcheck` command; `os._exit` skips interpreter teardown (~0.2 s)."""
+    import click
+
+    try:
+        code = app(standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        code = error.exit_code
+    except click.Abort:
+        typer.echo("ptcheck: aborted", err=True)
+        code = 130
+    except Exception as error:
+        if "--debug" in sys.argv:
+            raise
+        typer.echo(f"ptcheck: internal error: {error!r} (run with --debug for the traceback)", err=True)
+        code = EXIT_INTERNAL
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code if isinstance(code, int) else 0)

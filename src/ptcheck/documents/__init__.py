@@ -1,0 +1,110 @@
+"""Read a document (text, Markdown, PDF, Word, HTML) into plain text with line breaks.
+
+Every failure is an `InputError` naming the file and the problem in one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ptcheck.documents.text import decode_text
+from ptcheck.errors import InputError
+
+DEFAULT_MAX_SIZE = 50_000_000  # bytes; documents larger than this are refused
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".pdf", ".docx", ".html", ".htm", ".xhtml"}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document's plain text and what we know of where it came from."""
+
+    path: str
+    text: str
+    format: str
+    sha256: str
+    encoding: str | None = None
+
+
+def read_document(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> Document:
+    """Read `path` and return its text; raise InputError when that cannot be done."""
+    raw = _read_bytes(path, max_size)
+    digest = hashlib.sha256(raw).hexdigest()
+    kind = _kind_of(path, raw)
+    encoding: str | None = None
+    if kind == "pdf":
+        from ptcheck.documents.pdf import pdf_text
+
+        text = pdf_text(path, raw)
+    elif kind == "docx":
+        from ptcheck.documents.docx import docx_text
+
+        text = docx_text(path, raw)
+    elif kind == "html":
+        from ptcheck.documents.html import html_text
+
+        html, encoding = decode_text(path, raw)
+        text = html_text(html)
+    else:
+        text, encoding = decode_text(path, raw)
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise InputError(path, "no text in the document" if kind != "text" else "the file holds only white space")
+    return Document(str(path), text, kind, digest, encoding)
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR become LF; other control characters (but tab) become spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_CONTROLS_TO_SPACE)
+
+
+_CONTROLS_TO_SPACE = {c: " " for c in (*range(32), 127) if chr(c) not in "\n\t"} | {0xFEFF: None}
+
+
+def _read_bytes(path: Path, max_size: int) -> bytes:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read ({exc.strerror})") from None
+    if path.is_dir():
+        raise InputError(path, "is a directory, not a document")
+    if info.st_size > max_size:
+        raise InputError(path, f"larger than the {max_size:,}-byte limit (see --max-size)")
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(max_size + 1)
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read ({exc.strerror or exc})") from None
+    if len(raw) > max_size:
+        raise InputError(path, f"larger than the {max_size:,}-byte limit (see --max-size)")
+    if not raw:
+        raise InputError(path, "the file is empty")
+    return raw
+
+
+def _kind_of(path: Path, raw: bytes) -> str:
+    """The reader to use: by suffix when known, else by the content's first bytes."""
+    suffix = path.suffix.lower()
+    if raw.startswith(b"%PDF-"):
+        return "pdf"
+    if suffix == ".pdf":
+        raise InputError(path, "not a PDF file (no %PDF header)")
+    if suffix == ".docx" or (raw.startswith(b"PK\x03\x04") and suffix not in TEXT_SUFFIXES):
+        return "docx"
+    if suffix in {".html", ".htm", ".xhtml"}:
+        return "html"
+    if suffix not in TEXT_SUFFIXES:
+        head = raw[:1024].lstrip().lower()
+        if head.startswith((b"<!doctype html", b"<html")):
+            return "html"
+    return "text"

@@ -1,0 +1,37 @@
+"""Output formats: each module renders results to a string; no I/O here.
+
+The registry maps a `--format` name to its renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ptcheck.results import DocumentResult
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How a human-facing report should look."""
+
+    color: bool = False
+    width: int = 100
+    verbosity: int = 1  # 0 quiet, 1 normal, 2 verbose
+
+
+Renderer = Callable[[Sequence[DocumentResult], RenderOptions], str]
+
+
+def renderer(name: str) -> Renderer:
+    """The renderer for a format name (one of FORMATS)."""
+    if name == "json":
+        from ptcheck.formatters.json import render
+    elif name == "markdown":
+        from ptcheck.formatters.markdown import render
+    else:
+        from ptcheck.formatters.text import render
+    return render
+
+
+FORMATS = ("text", "json", "markdown")

@@ -1,0 +1,159 @@
+"""Results: small value objects, and their one serialization boundary (`as_dict`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ptcheck import __version__
+
+SCHEMA_VERSION = 1
+Status = Literal["met", "partial", "missing"]
+STATUSES: tuple[Status, ...] = ("met", "partial", "missing")
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """Words of the statute: the quote, the provision's label, 1-based line and column."""
+
+    line: int
+    column: int
+    quote: str
+    section: str
+    context: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Builtins only."""
+        return {
+            "quote": self.quote,
+            "section": self.section,
+            "line": self.line,
+            "column": self.column,
+            "context": self.context,
+        }
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The verdict on one checklist item."""
+
+    id: str
+    category: str
+    title: str
+    status: Status
+    weight: float
+    severity: str
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+    nearest: tuple[Evidence, ...] = ()
+    requirement: str = ""
+    guidance: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Builtins only."""
+        return {
+            "id": self.id,
+            "category": self.category,
+            "title": self.title,
+            "status": self.status,
+            "weight": self.weight,
+            "severity": self.severity,
+            "evidence": [e.as_dict() for e in self.evidence],
+            "nearest": [e.as_dict() for e in self.nearest],
+            "message": self.message,
+            "requirement": self.requirement,
+            "guidance": self.guidance if self.status != "met" else "",
+        }
+
+
+@dataclass(frozen=True)
+class CategoryResult:
+    """Counts and score of one category."""
+
+    id: str
+    title: str
+    score: float
+    met: int
+    partial: int
+    missing: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """Builtins only."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "score": self.score,
+            "met": self.met,
+            "partial": self.partial,
+            "missing": self.missing,
+        }
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What was analysed."""
+
+    path: str
+    sha256: str
+    language: str
+    characters: int
+    lines: int
+    format: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Builtins only."""
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "language": self.language,
+            "format": self.format,
+            "characters": self.characters,
+            "lines": self.lines,
+        }
+
+
+@dataclass(frozen=True)
+class ChecklistInfo:
+    """Which checklist judged it."""
+
+    id: str
+    version: str
+    title: str
+    sha256: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Builtins only."""
+        return {"id": self.id, "version": self.version, "title": self.title, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """The analysis of one document against one checklist."""
+
+    document: DocumentInfo
+    checklist: ChecklistInfo
+    score: float
+    verdict: str
+    summary: str
+    categories: tuple[CategoryResult, ...]
+    items: tuple[ItemResult, ...]
+    offences: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON contract (schema_version 1), builtins only."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "ptcheck", "version": __version__},
+            "document": self.document.as_dict(),
+            "checklist": self.checklist.as_dict(),
+            "score": self.score,
+            "verdict": self.verdict,
+            "summary": self.summary,
+            "offences": list(self.offences),
+            "categories": [c.as_dict() for c in self.categories],
+            "items": [i.as_dict() for i in self.items],
+        }
+
+    def item(self, item_id: str) -> ItemResult:
+        """The result of one item."""
+        return next(i for i in self.items if i.id == item_id)
