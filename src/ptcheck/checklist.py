@@ -35,7 +35,8 @@ class StrictModel(BaseModel):
 class Pattern(StrictModel):
     """A boolean pattern over term lists: exactly one of term / any / all / not / near.
 
-    `near` matches when all of its sub-patterns match within `within` tokens of each other.
+    `near` matches when all of its sub-patterns match within `within` tokens of the first
+    one's hit (after it, in the order given, when `ordered` is true).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
@@ -46,6 +47,7 @@ class Pattern(StrictModel):
     not_: Pattern | None = Field(default=None, alias="not")
     near: list[Pattern] | None = Field(default=None, min_length=2)
     within: int | None = Field(default=None, gt=0, le=200)
+    ordered: bool = False
 
     @model_validator(mode="after")
     def _one_operator(self) -> Pattern:
@@ -54,6 +56,8 @@ class Pattern(StrictModel):
             raise ValueError("a pattern needs exactly one of: term, any, all, not, near")
         if (self.within is not None) != (self.near is not None):
             raise ValueError("'within' goes with 'near', and 'near' needs 'within'")
+        if self.ordered and self.near is None:
+            raise ValueError("'ordered' goes with 'near'")
         return self
 
     def terms(self) -> Iterator[str]:

@@ -20,6 +20,7 @@ from ptcheck.structure import Structure, section_name
 
 MAX_EVIDENCE = 3
 CONTEXT_CHARS = 90
+MERGE_CHARS = 60  # hits this close in one provision are quoted as one passage
 NO_OFFENCE = "No trafficking-in-persons offence found"
 
 
@@ -138,23 +139,32 @@ class Judge:
         return []
 
     def _evidence(self, hits: Iterable[Hit]) -> list[Evidence]:
-        return [self.evidence(hit) for hit in hits]
+        """One quote per run of hits that stand close together in one provision."""
+        spans: list[tuple[int, int]] = []
+        for hit in sorted(hits):
+            if spans and hit.start - spans[-1][1] <= MERGE_CHARS and (
+                self.structure.provision_at(hit.start) is self.structure.provision_at(spans[-1][0])
+            ):
+                spans[-1] = (spans[-1][0], max(spans[-1][1], hit.end))
+            else:
+                spans.append((hit.start, hit.end))
+        return [self.evidence(start, end) for start, end in spans]
 
-    def evidence(self, hit: Hit) -> Evidence:
-        """The quote, label, line and column of a hit."""
+    def evidence(self, start: int, end: int) -> Evidence:
+        """The quote, label, line and column of a span of the text."""
         text = self.structure.text
-        provision = self.structure.provision_at(hit.start)
+        provision = self.structure.provision_at(start)
         section = self.structure.sections[provision.section]
         label = provision.label or section.label or "(preamble)"
-        line, column = self.structure.position(hit.start)
-        lo = max(provision.start, hit.start - CONTEXT_CHARS)
-        hi = min(max(provision.end, hit.end), hit.end + CONTEXT_CHARS)
+        line, column = self.structure.position(start)
+        lo = max(provision.start, start - CONTEXT_CHARS)
+        hi = min(max(provision.end, end), end + CONTEXT_CHARS)
         context = " ".join(text[lo:hi].split())
         if lo > provision.start:
             context = "…" + re.sub(r"^\S*\s", "", context, count=1)
         if hi < provision.end:
             context = re.sub(r"\s\S*$", "", context) + "…"
-        return Evidence(line, column, " ".join(text[hit.start : hit.end].split()), label, context)
+        return Evidence(line, column, " ".join(text[start:end].split()), label, context)
 
     def _cite(self, evidence: list[Evidence]) -> str:
         parts = []

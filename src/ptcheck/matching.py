@@ -106,7 +106,7 @@ class Match:
     """The hits that satisfied a pattern (none for `not`).
 
     `evidence` are the hits worth quoting: for `near`, its first child's hit (the others
-    only place it); for `all`, those of every child.
+    only place it) or, when `ordered`, all of them; for `all`, those of every child.
     """
 
     hits: tuple[Hit, ...]
@@ -137,29 +137,34 @@ def evaluate(pattern: Pattern, hits: SectionHits) -> Match | None:
     if pattern.not_ is not None:
         return None if evaluate(pattern.not_, hits) is not None else Match((), ())
     assert pattern.near is not None and pattern.within is not None
-    return _near(pattern.near, pattern.within, hits)
+    return _near(pattern.near, pattern.within, pattern.ordered, hits)
 
 
-def _near(children: list[Pattern], within: int, hits: SectionHits) -> Match | None:
-    """All children within `within` tokens: the closest window around each first child's hit."""
+def _near(children: list[Pattern], within: int, ordered: bool, hits: SectionHits) -> Match | None:
+    """Every child within `within` tokens of a hit of the first (after it, when `ordered`)."""
     candidates = [sorted(_all_hits(child, hits)) for child in children]
     if any(not found for found in candidates):
         return None
     for anchor in candidates[0]:
         chosen = [anchor]
+        previous = anchor.token
         for others in candidates[1:]:
             # Each child needs a hit of its own: "recruits" cannot stand for two children.
             taken = {(h.start, h.end) for h in chosen}
             close = [
                 h for h in others
-                if abs(h.token - anchor.token) <= within and (h.start, h.end) not in taken
+                if abs(h.token - anchor.token) <= within
+                and (not ordered or h.token > previous)
                 and not any(h.start < t_end and t_start < h.end for t_start, t_end in taken)
             ]
             if not close:
                 break
             chosen.append(min(close, key=lambda h: abs(h.token - anchor.token)))
+            previous = chosen[-1].token
         else:
-            return Match(tuple(sorted(set(chosen))), (anchor,))
+            found = tuple(sorted(set(chosen)))
+            # An ordered near reads as a phrase ("recruits ... a woman"): quote all of it.
+            return Match(found, found if ordered else (anchor,))
     return None
 
 

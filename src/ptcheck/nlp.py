@@ -78,16 +78,27 @@ class FormExpander:
         """Every surface form of `word` (lower case)."""
         exact = word.startswith("=") and len(word) > 1
         word = word.lstrip("=").lower() if exact else word.lower()
-        if exact or not any(c.isalpha() for c in word):
+        if exact or not any(c.isalpha() for c in word) or word in _UNINFLECTED.get(self.language, ()):
             found = {word}
         else:
             lemma = self.lemma(word)
             found = {word, lemma} | self.by_lemma.get(lemma, set())
-            if self.language == "en":
-                found |= _english_inflections(lemma) | _english_inflections(word)
+            if self.language == "en" and len(found) == 1:
+                # A word the table does not know: regular suffixes.
+                found |= _english_inflections(word)
         for form in list(found):
             found |= self.variants.get(form, set())
         return found
+
+
+_UNINFLECTED = {
+    "en": frozenset(
+        "the of and or to a an in on by for with under below less than any another from into out"
+        " is be not no as at if that this who which whether its their his her other others such"
+        " one over upon within without across between".split()
+    ),
+    "es": frozenset("el la los las de del y o a en por con que un una se al su sus".split()),
+}
 
 
 def _english_inflections(word: str) -> set[str]:
@@ -104,7 +115,7 @@ def _english_inflections(word: str) -> set[str]:
 
 def expand_phrase(phrase: str, expander: FormExpander, nlp: Any) -> list[tuple[str, ...]]:
     """All token sequences (lower case) a phrase can take; short words are not inflected."""
-    words = [token.text for token in nlp.make_doc(phrase.replace("=", " =").strip())]
+    words = [token.text for token in nlp.make_doc(phrase.strip()) if not token.is_space]
     words = _rejoin_markers(words)
     options = [
         sorted(expander.forms(word)) if len(word.lstrip("=")) > 2 else [word.lstrip("=").lower()]
