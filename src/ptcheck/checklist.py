@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ptcheck.errors import ChecklistError
 
@@ -128,7 +128,9 @@ class Locators(StrictModel):
     definition: Pattern | None = None
 
 
-TermLists = dict[str, dict[str, list[str]]]
+Phrase = Annotated[str, Field(min_length=1, pattern=r"\S")]
+TermName = Annotated[str, Field(pattern=ID_PATTERN)]
+TermLists = dict[TermName, dict[str, Annotated[list[Phrase], Field(min_length=1)]]]
 
 
 class Checklist(StrictModel):
@@ -144,17 +146,6 @@ class Checklist(StrictModel):
     terms: TermLists
     locate: Locators
     items: list[Item] = Field(min_length=1)
-
-    @field_validator("terms")
-    @classmethod
-    def _terms_not_empty(cls, terms: TermLists) -> TermLists:
-        for name, by_language in terms.items():
-            if not re.fullmatch(ID_PATTERN, name):
-                raise ValueError(f"term name {name!r} must be lowercase words joined by _ or .")
-            for language, phrases in by_language.items():
-                if not phrases or any(not p.strip() for p in phrases):
-                    raise ValueError(f"term {name!r} ({language}) has an empty phrase list or phrase")
-        return terms
 
     def item(self, item_id: str) -> Item | None:
         """The item with this id (or alias), if any."""
@@ -303,7 +294,8 @@ def parse_checklist(text: str, source: str) -> Checklist:
         for error in exc.errors():
             path = _pydantic_path(error["loc"])
             line, col = _position_of(builder.positions, path)
-            problems.append(f"{source}:{line}:{col}: {format_path(path)}: {error['msg']}")
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(f"{source}:{line}:{col}: {format_path(path)}: {message}")
         raise ChecklistError(problems) from None
     problems += _cross_check(checklist, builder.positions, source)
     if problems:

@@ -1,0 +1,54 @@
+"""Per-item behaviour, data-driven: the checklist's own examples and tests/cases/*.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ptcheck.analysis import Analyzer
+from ptcheck.checklist import load_checklist
+
+CASES_DIR = Path(__file__).parent / "cases"
+
+
+def _checklist_examples() -> list[Any]:
+    params = []
+    for item in load_checklist().checklist.items:
+        for status in ("met", "partial", "missing"):
+            for index, text in enumerate(getattr(item.examples, status)):
+                params.append(pytest.param(item.id, text, status, id=f"{item.id}-{status}-{index}"))
+    return params
+
+
+def _case_files() -> list[Any]:
+    params = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+            params.append(pytest.param(case, id=f"{path.stem}:{case['name']}"))
+    return params
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "example" in metafunc.fixturenames:
+        metafunc.parametrize("item_id,example,status", _checklist_examples())
+    if "case" in metafunc.fixturenames:
+        metafunc.parametrize("case", _case_files())
+
+
+def test_checklist_example(analyzer: Analyzer, item_id: str, example: str, status: str) -> None:
+    result = analyzer.analyze_text(example).item(item_id)
+    assert result.status == status, result.message
+
+
+def test_case(analyzer: Analyzer, case: dict[str, Any]) -> None:
+    result = analyzer.analyze_text(case["text"])
+    for item_id, status in case["expect"].items():
+        got = result.item(item_id)
+        assert got.status == status, f"{item_id}: {got.message}"
+    for item_id, quote in case.get("quotes", {}).items():
+        assert quote in [e.quote for e in result.item(item_id).evidence]
+    if "verdict" in case:
+        assert result.verdict == case["verdict"]

@@ -1,0 +1,39 @@
+"""The sample laws of our own drafting and their expected statuses (sidecar files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ptcheck.analysis import Analyzer
+from ptcheck.results import STATUSES
+
+from .conftest import SAMPLE_LAWS
+
+LAWS = sorted(SAMPLE_LAWS.glob("*.txt"))
+
+
+def test_there_is_a_complete_law_and_at_least_six_deficient_ones() -> None:
+    assert (SAMPLE_LAWS / "model_complete.txt") in LAWS
+    assert len(LAWS) >= 7
+    assert all(law.with_suffix(".expected.yaml").exists() for law in LAWS)
+
+
+@pytest.mark.parametrize("law", LAWS, ids=[law.stem for law in LAWS])
+def test_expected_statuses(analyzer: Analyzer, law: Path) -> None:
+    expected = yaml.safe_load(law.with_suffix(".expected.yaml").read_text(encoding="utf-8"))
+    result = analyzer.analyze_path(law)
+    wanted = {item.id: "met" for item in result.items}
+    for status in STATUSES:
+        for item_id in expected.get(status) or []:
+            assert item_id in wanted, f"unknown item {item_id} in sidecar"
+            wanted[item_id] = status
+    got = {item.id: item.status for item in result.items}
+    wrong = {k: (v, got[k]) for k, v in wanted.items() if got[k] != v}
+    assert not wrong, f"(expected, got): {wrong}"
+    assert result.verdict == expected["verdict"]
+    for item in result.items:
+        if item.status == "met":
+            assert item.evidence, f"{item.id} is met without evidence"
