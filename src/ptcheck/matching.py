@@ -11,16 +11,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.nlp import FormExpander, blank_pipeline, expand_phrase
 from ptcheck.structure import Structure
 
-CHUNK_CHARS = 200_000  # spaCy refuses very long docs; long sections are read in pieces
+CHUNK_CHARS = 200_000
+_SPACES = str.maketrans("\n\t\r\f\v", "     ")
+_PUNCTUATION_TO_SPACE = str.maketrans(
+    {c: " " for c in map(chr, range(0x2070)) if not c.isalnum() and not c.isspace()}
+)  # spaCy refuses very long docs; long sections are read in pieces
 
 
-@dataclass(frozen=True, order=True)
-class Hit:
+class Hit(NamedTuple):
     """One occurrence of a term: character span in the document and token index in its section."""
 
     start: int
@@ -52,6 +56,7 @@ class TermMatcher:
         from spacy.tokens import Doc
 
         self.language = language
+        self.checklist = checklist
         self.nlp = blank_pipeline(language)
         phrases = {
             name: by_language.get(language, ())
@@ -61,34 +66,106 @@ class TermMatcher:
         expander = FormExpander(language, words)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.names: dict[int, str] = {}
+        # The words of each phrase form, filed under its longest: a section where the form
+        # matches holds all of them.
+        self.key_terms: dict[str, set[str]] = defaultdict(set)  # one-word forms
+        self.key_forms: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         for name, plist in phrases.items():
             forms = {combo for phrase in plist for combo in expand_phrase(phrase, expander, self.nlp)}
+            for combo in forms:
+                words = " ".join(combo).translate(_PUNCTUATION_TO_SPACE).split()
+                if len(words) == 1:
+                    self.key_terms[words[0]].add(name)
+                elif words:
+                    self.key_forms[max(words, key=len)].append((name, frozenset(words)))
             if not forms:
                 continue
             docs = [Doc(self.nlp.vocab, words=list(combo)) for combo in sorted(forms)]
             key = self.nlp.vocab.strings.add(name)
             self.names[key] = name
             self.matcher.add(name, docs)
+        self.relevance = self._relevance(checklist)
+
+    def _relevance(self, checklist: Checklist) -> list[Pattern]:
+        """The patterns that decide whether a section matters.
+
+        A section that can match neither the offence locator nor an item looked for in the
+        whole document adds nothing to the verdicts, so it is not tokenized: that is most of
+        the time spent on a long code. Definition sections are always read.
+        """
+        patterns = [checklist.locate.offence]
+        for item in checklist.items:
+            if item.where == "document":
+                patterns += [p for p in (item.met, item.partial) if p is not None]
+        return patterns
 
     def section_hits(self, structure: Structure) -> list[SectionHits]:
-        """The hits of every section of the document, in order."""
-        pieces = list(_pieces(structure))
-        texts = (structure.text[start:end] for _, start, end, _ in pieces)
+        """The hits of every section that matters (see `_relevance_keys`), in order."""
+        pieces = list(_pieces(structure, self._relevant_sections(structure)))
+        # Line breaks inside space-separated chunks defeat the tokenizer's cache (10x slower);
+        # a space in their place keeps every offset.
+        flat = structure.text.translate(_SPACES)
+        texts = (flat[start:end] for _, start, end, _ in pieces)
         by_section: dict[int, list[Hit]] = defaultdict(list)
+        names = self.names
         for (section, start, _, token_base), doc in zip(pieces, self.nlp.tokenizer.pipe(texts)):
-            for key, first, last in self.matcher(doc):
-                span = doc[first:last]
-                by_section[section].append(
-                    Hit(start + span.start_char, start + span.end_char, token_base + first,
-                        self.names[key], section)
+            matches = self.matcher(doc)
+            if not matches:
+                continue
+            offsets = doc.to_array(["IDX", "LENGTH"]).tolist()
+            found = by_section[section]
+            for key, first, last in matches:
+                end = offsets[last - 1]
+                found.append(
+                    Hit(start + offsets[first][0], start + end[0] + end[1], token_base + first,
+                        names[key], section)
                 )
-        return [SectionHits(index, sorted(by_section[index])) for index in range(len(structure.sections))]
+        return [SectionHits(index, by_section.get(index, ())) for index in range(len(structure.sections))]
 
 
-def _pieces(structure: Structure) -> Iterator[tuple[int, int, int, int]]:
+    def _relevant_sections(self, structure: Structure) -> list[int]:
+        sections = structure.sections
+        text = structure.text.lower().translate(_PUNCTUATION_TO_SPACE)
+        key_terms, key_forms = self.key_terms, self.key_forms
+        one_words, many_words = set(key_terms), set(key_forms)
+        decided: dict[frozenset[str], bool] = {}
+        relevant = []
+        for index, section in enumerate(sections):
+            if section.is_definition:
+                relevant.append(index)
+                continue
+            words = set(text[section.start : section.end].split())
+            present: set[str] = set()
+            for word in words & one_words:
+                present |= key_terms[word]
+            for word in words & many_words:
+                for term, needed in key_forms[word]:
+                    if term not in present and needed <= words:
+                        present.add(term)
+            key = frozenset(present)
+            if key not in decided:
+                decided[key] = any(_possible(pattern, present) for pattern in self.relevance)
+            if decided[key]:
+                relevant.append(index)
+        return relevant
+
+
+def _possible(pattern: Pattern, present: set[str]) -> bool:
+    """False when `pattern` cannot match a section whose possibly present terms are `present`."""
+    if pattern.term is not None:
+        return pattern.term in present
+    if pattern.any is not None:
+        return any(_possible(child, present) for child in pattern.any)
+    if pattern.not_ is not None:
+        return True
+    return all(_possible(child, present) for child in pattern.all or pattern.near or [])
+
+
+def _pieces(structure: Structure, sections: list[int]) -> Iterator[tuple[int, int, int, int]]:
     """(section, start, end, token offset) pieces of at most CHUNK_CHARS, cut at white space."""
     text = structure.text
-    for index, section in enumerate(structure.sections):
+    for index in sections:
+        section = structure.sections[index]
         start = section.start
         base = 0
         while start < section.end:

@@ -36,6 +36,7 @@ _DEFINED_TERM = re.compile(
     r"(?:means|shall mean|includes|shall include|refers to|has the (?:same )?meaning|is defined)\b",
     re.IGNORECASE,
 )
+_QUOTES = ("“", '"', "‘", "'")
 _DEFINITION_HEADING = re.compile(
     r"\b(definitions?|interpretation|meaning of|use of terms|definiciones)\b", re.IGNORECASE
 )
@@ -148,7 +149,7 @@ class _Builder:
         if self.provisions:
             self.provisions[-1].end = start
         section = self.sections[-1]
-        label = "".join(part for _, part in self.stack)
+        label = "".join([part for _, part in self.stack])
         provision = Provision(label, len(self.stack), start, len(self.text), len(self.sections) - 1)
         section.provisions.append(len(self.provisions))
         self.provisions.append(provision)
@@ -259,17 +260,20 @@ def parse_structure(text: str) -> Structure:
         builder.open_section("", "", 0, 0)
     builder.sections[-1].end = len(text)
     builder.provisions[-1].end = len(text)
-    _mark_definitions(text, builder)
+    _mark_definitions(text, builder, line_starts, lines)
     return Structure(text, builder.provisions, builder.sections, line_starts)
 
 
-def _mark_definitions(text: str, builder: _Builder) -> None:
-    for provision in builder.provisions:
-        own = text[provision.start : provision.end]
-        terms = [m.group(1).strip() for m in _DEFINED_TERM.finditer(own)]
-        if terms:
+def _mark_definitions(text: str, builder: _Builder, line_starts: list[int], lines: list[str]) -> None:
+    starts = [p.start for p in builder.provisions]
+    for offset, line in zip(line_starts, lines):
+        if not any(quote in line for quote in _QUOTES):
+            continue  # most lines: no quotation mark, so no defined term
+        for match in _DEFINED_TERM.finditer(line):
+            at = offset + match.start()
+            provision = builder.provisions[max(bisect.bisect_right(starts, at) - 1, 0)]
             provision.is_definition = True
-            provision.defines = terms
+            provision.defines.append(match.group(1).strip())
     for section in builder.sections:
         if _DEFINITION_HEADING.search(section.heading) or any(
             builder.provisions[i].is_definition for i in section.provisions
