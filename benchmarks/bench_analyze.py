@@ -1,4 +1,4 @@
-"""Benchmarks for `ptcheck analyze` (a script, not a test): run `python benchmarks/bench_analyze.py`.
+"""Benchmarks for `ptcheck analyze`: a script, not a test (`python benchmarks/bench_analyze.py`).
 
 Measures, on inputs it generates itself:
 - start-up: `ptcheck analyze` on a one-page law against `python -c "import spacy"` (budget <= 1.5x);
@@ -108,7 +108,12 @@ def _phrases(matcher: object) -> list[str]:
 
     checklist = matcher.checklist  # type: ignore[attr-defined]
     nlp = matcher.nlp  # type: ignore[attr-defined]
-    words = {w for t in checklist.terms.values() for p in t.get("en", ()) for w in p.replace("=", " ").split()}
+    words = {
+        w
+        for t in checklist.terms.values()
+        for p in t.get("en", ())
+        for w in p.replace("=", " ").split()
+    }
     expander = FormExpander("en", words)
     found = {
         " ".join(combo)
@@ -173,7 +178,11 @@ def main() -> None:
             "help_s": round(help_s, 3),
             **throughput(big),
             "peak_memory_mb": round(peak_memory_mb(big), 1),
-            "budgets": {"analyze_vs_import_spacy": "<= 1.5", "help_s": "<= 0.3", "analyze_mb_per_s": ">= 10"},
+            "budgets": {
+                "analyze_vs_import_spacy": "<= 1.5",
+                "help_s": "<= 0.3",
+                "analyze_mb_per_s": ">= 10",
+            },
         }
     print(json.dumps(report, indent=2))
     usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

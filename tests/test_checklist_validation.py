@@ -112,9 +112,14 @@ def test_a_pattern_needs_exactly_one_operator(tmp_path: Path) -> None:
 
 def test_python_tags_are_refused_and_nothing_runs(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
-    text = VALID.replace('version: "1"', f'version: !!python/object/apply:os.system ["touch {marker}"]')
+    text = VALID.replace(
+        'version: "1"', f'version: !!python/object/apply:os.system ["touch {marker}"]'
+    )
     found = problems(tmp_path, text)
-    assert found[0] == "list.yaml:3:10: version: tag tag:yaml.org,2002:python/object/apply:os.system is not allowed"
+    assert (
+        found[0]
+        == "list.yaml:3:10: version: tag tag:yaml.org,2002:python/object/apply:os.system is not allowed"
+    )
     assert not marker.exists()
 
 

@@ -49,7 +49,12 @@ def test_json_contract(loaded: object) -> None:
             assert set(evidence) >= {"quote", "section", "line", "column"}
             assert evidence["line"] >= 1 and evidence["column"] >= 1
     assert {c["id"] for c in data["categories"]} == {
-        "act", "means", "purpose", "consent_children", "criminalization", "scope"
+        "act",
+        "means",
+        "purpose",
+        "consent_children",
+        "criminalization",
+        "scope",
     }
 
 
@@ -86,7 +91,10 @@ def test_several_files_give_a_json_array_and_a_bad_one_exits_2(tmp_path: Path) -
     "args,message",
     [
         (["analyze", "no/such/law.txt"], "ptcheck: error: no/such/law.txt: no such file"),
-        (["analyze", "--format", "xml", COMPLETE], "ptcheck: error: unknown format 'xml' (choose from text, json, markdown)"),
+        (
+            ["analyze", "--format", "xml", COMPLETE],
+            "ptcheck: error: unknown format 'xml' (choose from text, json, markdown)",
+        ),
     ],
 )
 def test_usage_and_input_errors_exit_2_without_traceback(args: list[str], message: str) -> None:
@@ -137,14 +145,18 @@ def test_checklist_commands(tmp_path: Path) -> None:
     assert shown.exit_code == 0 and "means.abuse_of_vulnerability" in shown.stdout
     schema = runner.invoke(app, ["checklist", "schema"])
     assert json.loads(schema.stdout)["title"] == "ptcheck checklist"
-    valid = runner.invoke(app, ["checklist", "validate", str(SAMPLE_LAWS.parent / "checklists" / "tip-protocol.yaml")])
+    valid = runner.invoke(
+        app, ["checklist", "validate", str(SAMPLE_LAWS.parent / "checklists" / "tip-protocol.yaml")]
+    )
     assert valid.exit_code == 0 and "valid (34 items" in valid.stdout
 
 
 def test_explain() -> None:
     result = runner.invoke(app, ["explain", "means.abuse_of_vulnerability"])
     assert result.exit_code == 0
-    assert result.stdout.startswith("means.abuse_of_vulnerability — Abuse of a position of vulnerability")
+    assert result.stdout.startswith(
+        "means.abuse_of_vulnerability — Abuse of a position of vulnerability"
+    )
     assert "How a drafter can close the gap:" in result.stdout
     unknown = runner.invoke(app, ["explain", "means.magic"])
     assert unknown.exit_code == 2 and "no item 'means.magic'" in unknown.stderr

@@ -50,11 +50,27 @@ def test_line_endings_are_normalised(tmp_path: Path) -> None:
     [
         ("empty.txt", b"", "the file is empty"),
         ("blank.txt", b" \n\t\n  ", "the file holds only white space"),
-        ("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "binary file (a PNG image), not a text document"),
-        ("prog.txt", b"\x7fELF\x02\x01\x01" + b"\x00" * 64, "binary file (an ELF executable), not a text document"),
-        ("nul.txt", b"Section 1 text\x00 more text here and here", "binary data (NUL bytes), not a text document"),
+        (
+            "image.txt",
+            b"\x89PNG\r\n\x1a\n" + bytes(range(256)),
+            "binary file (a PNG image), not a text document",
+        ),
+        (
+            "prog.txt",
+            b"\x7fELF\x02\x01\x01" + b"\x00" * 64,
+            "binary file (an ELF executable), not a text document",
+        ),
+        (
+            "nul.txt",
+            b"Section 1 text\x00 more text here and here",
+            "binary data (NUL bytes), not a text document",
+        ),
         ("broken.txt", "Sección 1 – texto".encode() + b"\xff\xfe\xfa", "invalid UTF-8 at byte 20"),
-        ("odd.txt", b"Section 1 \x81\x8d text", "undecodable bytes: neither UTF-8, UTF-16 nor cp1252/Latin-1"),
+        (
+            "odd.txt",
+            b"Section 1 \x81\x8d text",
+            "undecodable bytes: neither UTF-8, UTF-16 nor cp1252/Latin-1",
+        ),
         ("fake.pdf", b"this is not a pdf", "not a PDF file (no %PDF header)"),
     ],
 )
@@ -96,7 +112,11 @@ def _pdf(text_lines: list[str] | None, password: str | None = None) -> bytes:
 
 
 def test_pdf_text_layer_is_read(tmp_path: Path) -> None:
-    path = write(tmp_path, "law.pdf", _pdf(["Section 3", "(1) A person who recruits another person commits an offence."]))
+    path = write(
+        tmp_path,
+        "law.pdf",
+        _pdf(["Section 3", "(1) A person who recruits another person commits an offence."]),
+    )
     document = read_document(path)
     assert document.format == "pdf"
     assert "A person who recruits another person" in document.text
@@ -105,7 +125,7 @@ def test_pdf_text_layer_is_read(tmp_path: Path) -> None:
 
 def test_pdf_without_text_layer_needs_ocr(tmp_path: Path) -> None:
     path = write(tmp_path, "scan.pdf", _pdf(None))
-    with pytest.raises(InputError, match="PDF without a text layer .*OCR is needed"):
+    with pytest.raises(InputError, match=r"PDF without a text layer .*OCR is needed"):
         read_document(path)
 
 
@@ -133,10 +153,18 @@ def _docx(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
 
 
 def test_docx_paragraphs_and_tables(tmp_path: Path) -> None:
-    path = write(tmp_path, "law.docx", _docx(["Section 3", "(1) A person who harbours another person."], [["Term", "Meaning"]]))
+    path = write(
+        tmp_path,
+        "law.docx",
+        _docx(["Section 3", "(1) A person who harbours another person."], [["Term", "Meaning"]]),
+    )
     document = read_document(path)
     assert document.format == "docx"
-    assert document.text.split("\n")[:3] == ["Section 3", "(1) A person who harbours another person.", "Term\tMeaning"]
+    assert document.text.split("\n")[:3] == [
+        "Section 3",
+        "(1) A person who harbours another person.",
+        "Term\tMeaning",
+    ]
 
 
 def test_corrupt_docx_and_zip_bomb(tmp_path: Path) -> None:
@@ -145,7 +173,9 @@ def test_corrupt_docx_and_zip_bomb(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", b"<w/>" + b" " * 30_000_000)
-    with pytest.raises(InputError, match=r"refused: the \.docx expands to 30,000,004 bytes \(zip bomb\?\)"):
+    with pytest.raises(
+        InputError, match=r"refused: the \.docx expands to 30,000,004 bytes \(zip bomb\?\)"
+    ):
         read_document(write(tmp_path, "bomb.docx", buffer.getvalue()))
 
 
@@ -158,5 +188,9 @@ def test_html_drops_scripts_and_keeps_blocks(tmp_path: Path) -> None:
     )
     document = read_document(write(tmp_path, "law.html", html.encode()))
     assert document.text.split("\n") == [
-        "Section 3", "", "(1) A person who transports another person commits an offence.", "", "(2) Second."
+        "Section 3",
+        "",
+        "(1) A person who transports another person commits an offence.",
+        "",
+        "(2) Second.",
     ]

@@ -27,7 +27,9 @@ def test_score_is_between_0_and_100(items: list[ItemResult]) -> None:
 
 
 @given(items_strategy, st.data())
-def test_turning_an_item_to_met_never_lowers_the_score(items: list[ItemResult], data: st.DataObject) -> None:
+def test_turning_an_item_to_met_never_lowers_the_score(
+    items: list[ItemResult], data: st.DataObject
+) -> None:
     index = data.draw(st.integers(0, len(items) - 1))
     better = list(items)
     old = items[index]

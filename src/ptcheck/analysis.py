@@ -15,8 +15,38 @@ from ptcheck.scoring import category_results, verdict, weighted_score
 from ptcheck.structure import parse_structure
 
 _FUNCTION_WORDS = {
-    "en": {"the", "of", "and", "to", "a", "in", "is", "shall", "or", "any", "person", "who", "by", "for"},
-    "es": {"el", "la", "de", "que", "los", "las", "por", "con", "una", "del", "será", "en", "o", "y"},
+    "en": {
+        "the",
+        "of",
+        "and",
+        "to",
+        "a",
+        "in",
+        "is",
+        "shall",
+        "or",
+        "any",
+        "person",
+        "who",
+        "by",
+        "for",
+    },
+    "es": {
+        "el",
+        "la",
+        "de",
+        "que",
+        "los",
+        "las",
+        "por",
+        "con",
+        "una",
+        "del",
+        "será",
+        "en",
+        "o",
+        "y",
+    },
     "fr": {"le", "la", "de", "des", "les", "par", "est", "une", "du", "et", "ou", "qui", "pour"},
     "pt": {"o", "a", "de", "que", "os", "as", "por", "com", "uma", "do", "da", "em", "ou"},
 }
@@ -72,7 +102,8 @@ class Analyzer:
         partial = sum(i.status == "partial" for i in items)
         if offence_found:
             summary = (
-                f"{met} of {len(items)} items met, {partial} partial, {len(items) - met - partial} missing;"
+                f"{met} of {len(items)} items met, {partial} partial,"
+                f" {len(items) - met - partial} missing;"
                 f" offence provisions: {', '.join(judge.offence_names)}."
             )
         else:

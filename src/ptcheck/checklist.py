@@ -8,7 +8,6 @@ reported at once, each pointing at the place in the YAML file it comes from.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -176,7 +175,8 @@ KeyPath = tuple[str | int, ...]
 
 
 def _safe_loader() -> type[yaml.SafeLoader]:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
 
 
 _SCALAR_TAGS = {
@@ -223,7 +223,8 @@ class _Builder:
                 if key in result:
                     self.problem(key_node, (*path, key), "duplicate key")
                     continue
-                self.positions[(*path, key)] = (
+                key_path = (*path, key)
+                self.positions[key_path] = (
                     key_node.start_mark.line + 1,
                     key_node.start_mark.column + 1,
                 )
@@ -308,7 +309,9 @@ def _pydantic_path(loc: tuple[str | int, ...]) -> KeyPath:
     return tuple("not" if part == "not_" else part for part in loc)
 
 
-def _cross_check(checklist: Checklist, positions: dict[KeyPath, Position], source: str) -> list[str]:
+def _cross_check(
+    checklist: Checklist, positions: dict[KeyPath, Position], source: str
+) -> list[str]:
     """Checks that span several keys: duplicate ids, unknown categories and terms."""
     problems: list[str] = []
 
@@ -321,7 +324,9 @@ def _cross_check(checklist: Checklist, positions: dict[KeyPath, Position], sourc
     for index, item in enumerate(checklist.items):
         for name in (item.id, *item.aliases):
             if name in seen:
-                report(("items", index, "id"), f"duplicate item id {name!r} (also items[{seen[name]}])")
+                report(
+                    ("items", index, "id"), f"duplicate item id {name!r} (also items[{seen[name]}])"
+                )
             seen.setdefault(name, index)
         if item.category not in categories:
             report(("items", index, "category"), f"unknown category {item.category!r}")

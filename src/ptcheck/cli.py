@@ -85,26 +85,39 @@ def _write(text: str, output: Path | None) -> None:
 
 @app.command()
 def analyze(
-    files: list[Path] = typer.Argument(..., help="Statutes to analyse (.txt, .md, .pdf, .docx, .html)."),
+    files: list[Path] = typer.Argument(
+        ..., help="Statutes to analyse (.txt, .md, .pdf, .docx, .html)."
+    ),
     output_format: str = typer.Option(
         "text", "--format", "-f", help="Output format: text, json or markdown."
     ),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the report to this file."
+    ),
     checklist: Path | None = CHECKLIST_OPTION,
     fail_under: float | None = typer.Option(
         None, "--fail-under", min=0, max=100, help="Exit 1 when a score is below this (0-100)."
     ),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show context and messages for every item."),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Show context and messages for every item."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Show only the score and verdict."),
-    no_color: bool = typer.Option(False, "--no-color", help="No colour (NO_COLOR is honoured too)."),
-    max_size: int = typer.Option(50_000_000, "--max-size", min=1, help="Refuse documents larger than this many bytes."),
+    no_color: bool = typer.Option(
+        False, "--no-color", help="No colour (NO_COLOR is honoured too)."
+    ),
+    max_size: int = typer.Option(
+        50_000_000, "--max-size", min=1, help="Refuse documents larger than this many bytes."
+    ),
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """Analyse statutes and report, item by item, what they cover, with evidence."""
     from ptcheck.formatters import FORMATS, RenderOptions, renderer
 
     if output_format not in FORMATS:
-        typer.echo(f"ptcheck: error: unknown format {output_format!r} (choose from {', '.join(FORMATS)})", err=True)
+        typer.echo(
+            f"ptcheck: error: unknown format {output_format!r} (choose from {', '.join(FORMATS)})",
+            err=True,
+        )
         raise typer.Exit(EXIT_USAGE)
     results: list[DocumentResult] = []
     failed = 0
@@ -176,12 +189,21 @@ def explain(
         *(f"  {example}" for example in item.examples.missing),
     ]
     if item.kind == "absence":
-        lines += ["", "Met unless the offence is narrowed; terms that narrow it: "
-                  + ", ".join(dict.fromkeys(item.narrowing.terms() if item.narrowing else ()))]
+        lines += [
+            "",
+            "Met unless the offence is narrowed; terms that narrow it: "
+            + ", ".join(dict.fromkeys(item.narrowing.terms() if item.narrowing else ())),
+        ]
     elif item.met:
-        lines += ["", f"Looked for in: {'the whole document' if item.where == 'document' else 'the offence and its definitions'};"
-                  f" terms: {', '.join(dict.fromkeys(item.met.terms()))}"]
+        lines += [
+            "",
+            f"Looked for in: {WHERE[item.where]};"
+            f" terms: {', '.join(dict.fromkeys(item.met.terms()))}",
+        ]
     typer.echo("\n".join(lines))
+
+
+WHERE = {"document": "the whole document", "offence": "the offence and its definitions"}
 
 
 @checklist_app.command("validate")
@@ -194,7 +216,10 @@ def checklist_validate(
         loaded = _load(file)
     except PtcheckError as error:
         _fail(error, debug)
-    typer.echo(f"{file}: valid ({len(loaded.checklist.items)} items, checklist {loaded.checklist.id} {loaded.checklist.version})")
+    typer.echo(
+        f"{file}: valid ({len(loaded.checklist.items)} items,"
+        f" checklist {loaded.checklist.id} {loaded.checklist.version})"
+    )
 
 
 @checklist_app.command("schema")
@@ -218,12 +243,18 @@ def checklist_show(
         loaded = _load(checklist)
     except PtcheckError as error:
         _fail(error, debug)
-    table = Table(title=f"{loaded.checklist.title} ({loaded.checklist.id} {loaded.checklist.version})")
+    table = Table(
+        title=f"{loaded.checklist.title} ({loaded.checklist.id} {loaded.checklist.version})"
+    )
     for column in ("id", "article", "category", "title", "severity", "weight"):
         table.add_column(column)
     for item in loaded.checklist.items:
-        table.add_row(item.id, item.article, item.category, item.title, item.severity, f"{item.weight:g}")
-    Console(no_color=bool(os.environ.get("NO_COLOR")), width=int(os.environ.get("COLUMNS", "0")) or 120).print(table)
+        table.add_row(
+            item.id, item.article, item.category, item.title, item.severity, f"{item.weight:g}"
+        )
+    Console(
+        no_color=bool(os.environ.get("NO_COLOR")), width=int(os.environ.get("COLUMNS", "0")) or 120
+    ).print(table)
 
 
 EXIT_INTERNAL = 3
@@ -244,7 +275,9 @@ def main() -> None:
     except Exception as error:
         if "--debug" in sys.argv:
             raise
-        typer.echo(f"ptcheck: internal error: {error!r} (run with --debug for the traceback)", err=True)
+        typer.echo(
+            f"ptcheck: internal error: {error!r} (run with --debug for the traceback)", err=True
+        )
         code = EXIT_INTERNAL
     sys.stdout.flush()
     sys.stderr.flush()

@@ -71,11 +71,17 @@ class Judge:
     def judge(self, item: Item) -> ItemResult:
         """The status of one item, with evidence and a message."""
         if not self.regions.offences:
-            return self._result(item, "missing", f"{NO_OFFENCE}: nothing here for this item to attach to.",
-                                nearest=self._nearest(item))
+            return self._result(
+                item,
+                "missing",
+                f"{NO_OFFENCE}: nothing here for this item to attach to.",
+                nearest=self._nearest(item),
+            )
         if item.kind == "absence":
             return self._judge_absence(item)
-        sections = self.regions.document if item.where == "document" else self.regions.offence_region
+        sections = (
+            self.regions.document if item.where == "document" else self.regions.offence_region
+        )
         found = self._find(item.met, sections)
         if found:
             return self._result(item, "met", f"Found in {self._cite(found)}.", evidence=found)
@@ -108,7 +114,10 @@ class Judge:
                 message += f" ({self._cite(narrowed)} is narrower, but another offence is not.)"
             return self._result(item, "met", message, evidence=evidence)
         return self._result(
-            item, "missing", f"The offence is narrowed by {self._cite(narrowed)}.", evidence=narrowed
+            item,
+            "missing",
+            f"The offence is narrowed by {self._cite(narrowed)}.",
+            evidence=narrowed,
         )
 
     def _find(self, pattern: Pattern | None, sections: Iterable[int]) -> list[Evidence]:
@@ -142,8 +151,13 @@ class Judge:
         """One quote per run of hits that stand close together in one provision."""
         spans: list[tuple[int, int]] = []
         for hit in sorted(hits):
-            if spans and hit.start - spans[-1][1] <= MERGE_CHARS and (
-                self.structure.provision_at(hit.start) is self.structure.provision_at(spans[-1][0])
+            if (
+                spans
+                and hit.start - spans[-1][1] <= MERGE_CHARS
+                and (
+                    self.structure.provision_at(hit.start)
+                    is self.structure.provision_at(spans[-1][0])
+                )
             ):
                 spans[-1] = (spans[-1][0], max(spans[-1][1], hit.end))
             else:

@@ -59,10 +59,11 @@ class TermMatcher:
         self.checklist = checklist
         self.nlp = blank_pipeline(language)
         phrases = {
-            name: by_language.get(language, ())
-            for name, by_language in checklist.terms.items()
+            name: by_language.get(language, ()) for name, by_language in checklist.terms.items()
         }
-        words = {w for plist in phrases.values() for p in plist for w in p.replace("=", " ").split()}
+        words = {
+            w for plist in phrases.values() for p in plist for w in p.replace("=", " ").split()
+        }
         expander = FormExpander(language, words)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.names: dict[int, str] = {}
@@ -71,13 +72,15 @@ class TermMatcher:
         self.key_terms: dict[str, set[str]] = defaultdict(set)  # one-word forms
         self.key_forms: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         for name, plist in phrases.items():
-            forms = {combo for phrase in plist for combo in expand_phrase(phrase, expander, self.nlp)}
+            forms = {
+                combo for phrase in plist for combo in expand_phrase(phrase, expander, self.nlp)
+            }
             for combo in forms:
-                words = " ".join(combo).translate(_PUNCTUATION_TO_SPACE).split()
-                if len(words) == 1:
-                    self.key_terms[words[0]].add(name)
-                elif words:
-                    self.key_forms[max(words, key=len)].append((name, frozenset(words)))
+                pieces = " ".join(combo).translate(_PUNCTUATION_TO_SPACE).split()
+                if len(pieces) == 1:
+                    self.key_terms[pieces[0]].add(name)
+                elif pieces:
+                    self.key_forms[max(pieces, key=len)].append((name, frozenset(pieces)))
             if not forms:
                 continue
             docs = [Doc(self.nlp.vocab, words=list(combo)) for combo in sorted(forms)]
@@ -108,7 +111,9 @@ class TermMatcher:
         texts = (flat[start:end] for _, start, end, _ in pieces)
         by_section: dict[int, list[Hit]] = defaultdict(list)
         names = self.names
-        for (section, start, _, token_base), doc in zip(pieces, self.nlp.tokenizer.pipe(texts)):
+        for (section, start, _, token_base), doc in zip(
+            pieces, self.nlp.tokenizer.pipe(texts), strict=True
+        ):
             matches = self.matcher(doc)
             if not matches:
                 continue
@@ -117,11 +122,18 @@ class TermMatcher:
             for key, first, last in matches:
                 end = offsets[last - 1]
                 found.append(
-                    Hit(start + offsets[first][0], start + end[0] + end[1], token_base + first,
-                        names[key], section)
+                    Hit(
+                        start + offsets[first][0],
+                        start + end[0] + end[1],
+                        token_base + first,
+                        names[key],
+                        section,
+                    )
                 )
-        return [SectionHits(index, by_section.get(index, ())) for index in range(len(structure.sections))]
-
+        return [
+            SectionHits(index, by_section.get(index, ()))
+            for index in range(len(structure.sections))
+        ]
 
     def _relevant_sections(self, structure: Structure) -> list[int]:
         sections = structure.sections
@@ -229,7 +241,8 @@ def _near(children: list[Pattern], within: int, ordered: bool, hits: SectionHits
             # Each child needs a hit of its own: "recruits" cannot stand for two children.
             taken = {(h.start, h.end) for h in chosen}
             close = [
-                h for h in others
+                h
+                for h in others
                 if abs(h.token - anchor.token) <= within
                 and (not ordered or h.token > previous)
                 and not any(h.start < t_end and t_start < h.end for t_start, t_end in taken)

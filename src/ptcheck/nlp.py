@@ -78,7 +78,11 @@ class FormExpander:
         """Every surface form of `word` (lower case)."""
         exact = word.startswith("=") and len(word) > 1
         word = word.lstrip("=").lower() if exact else word.lower()
-        if exact or not any(c.isalpha() for c in word) or word in _UNINFLECTED.get(self.language, ()):
+        if (
+            exact
+            or not any(c.isalpha() for c in word)
+            or word in _UNINFLECTED.get(self.language, ())
+        ):
             found = {word}
         else:
             lemma = self.lemma(word)
@@ -93,9 +97,11 @@ class FormExpander:
 
 _UNINFLECTED = {
     "en": frozenset(
-        "the of and or to a an in on by for with under below less than any another from into out"
-        " is be not no as at if that this who which whether its their his her other others such"
-        " one over upon within without across between".split()
+        (
+            "the of and or to a an in on by for with under below less than any another from into"
+            " out is be not no as at if that this who which whether its their his her other others"
+            " such one over upon within without across between"
+        ).split()
     ),
     "es": frozenset("el la los las de del y o a en por con que un una se al su sus".split()),
 }

@@ -8,7 +8,12 @@ from ptcheck.checklist import Checklist
 from ptcheck.results import CategoryResult, ItemResult
 
 CREDIT = {"met": 1.0, "partial": 0.5, "missing": 0.0}
-COMPLIANT, PARTIAL, NON_COMPLIANT, NO_OFFENCE = "compliant", "partial", "non-compliant", "no-offence"
+COMPLIANT, PARTIAL, NON_COMPLIANT, NO_OFFENCE = (
+    "compliant",
+    "partial",
+    "non-compliant",
+    "no-offence",
+)
 PARTIAL_FROM = 50.0  # a score from which the verdict is "partial" rather than "non-compliant"
 
 

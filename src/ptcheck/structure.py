@@ -155,12 +155,17 @@ class _Builder:
         self.provisions.append(provision)
 
     def style_of(self, tag: str) -> str:
-        """ "(1)" num, "(a)" lower, "(i)" roman ("(i)" right after "(h)" is a letter), "(A)" upper."""
+        """Style of a tag: "(1)" num, "(a)" lower, "(i)" roman, "(A)" upper.
+
+        "(i)" right after "(h)" is a letter, not a numeral.
+        """
         if tag[0].isdigit():
             return "num"
         if tag.isupper():
             return "upper"
-        follows_letter = len(tag) == 1 and bool(self.last_letter) and ord(tag) == ord(self.last_letter) + 1
+        follows_letter = (
+            len(tag) == 1 and bool(self.last_letter) and ord(tag) == ord(self.last_letter) + 1
+        )
         if _ROMAN.match(tag) and not follows_letter and (tag != "i" or self.last_letter != "h"):
             return "roman"
         self.last_letter = tag if len(tag) == 1 else ""
@@ -175,7 +180,9 @@ class _Builder:
         match = _KEYWORD.match(stripped)
         if match and not _looks_like_reference(stripped, match):
             keyword = "article" if match["kw"].lower().startswith("art") else "section"
-            self.open_section(_clean_number(match["num"]), keyword, position, position + match.end())
+            self.open_section(
+                _clean_number(match["num"]), keyword, position, position + match.end()
+            )
             return
         match = _BARE.match(stripped)
         if match and in_keyword_section and re.fullmatch(r"\d{1,2}", match["num"]):
@@ -239,9 +246,7 @@ def _is_heading(line: str, next_line: str) -> bool:
     if len(text) > 90 or text[-1] in ".;:,—-" or not text[0].isupper():
         return False
     following = next_line.lstrip()
-    return bool(
-        _KEYWORD.match(following) or _BARE.match(following) or _PAREN.match(following)
-    )
+    return bool(_KEYWORD.match(following) or _BARE.match(following) or _PAREN.match(following))
 
 
 def parse_structure(text: str) -> Structure:
@@ -264,9 +269,11 @@ def parse_structure(text: str) -> Structure:
     return Structure(text, builder.provisions, builder.sections, line_starts)
 
 
-def _mark_definitions(text: str, builder: _Builder, line_starts: list[int], lines: list[str]) -> None:
+def _mark_definitions(
+    text: str, builder: _Builder, line_starts: list[int], lines: list[str]
+) -> None:
     starts = [p.start for p in builder.provisions]
-    for offset, line in zip(line_starts, lines):
+    for offset, line in zip(line_starts, lines, strict=True):
         if not any(quote in line for quote in _QUOTES):
             continue  # most lines: no quotation mark, so no defined term
         for match in _DEFINED_TERM.finditer(line):

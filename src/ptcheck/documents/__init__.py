@@ -52,7 +52,9 @@ def read_document(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> Document:
         text, encoding = decode_text(path, raw)
     text = normalise_newlines(text)
     if not text.strip():
-        raise InputError(path, "no text in the document" if kind != "text" else "the file holds only white space")
+        raise InputError(
+            path, "no text in the document" if kind != "text" else "the file holds only white space"
+        )
     return Document(str(path), text, kind, digest, encoding)
 
 

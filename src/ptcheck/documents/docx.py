@@ -27,7 +27,9 @@ def docx_text(path: Path, raw: bytes) -> str:
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append("".join(node.text or "" for node in child.iter() if node.tag.endswith("}t")))
+            lines.append(
+                "".join(node.text or "" for node in child.iter() if node.tag.endswith("}t"))
+            )
         elif tag == "tbl":
             for row in child.iter():
                 if row.tag.endswith("}tr"):
@@ -50,5 +52,8 @@ def _check_zip(path: Path, raw: bytes) -> None:
         raise InputError(path, "not a valid .docx (corrupt zip archive)") from None
     if "word/document.xml" not in names:
         raise InputError(path, "not a valid .docx (no word/document.xml)")
-    if expanded > MAX_EXPANDED_BYTES or expanded > MAX_EXPANSION_RATIO * max(len(raw), 1) + 10_000_000:
+    if (
+        expanded > MAX_EXPANDED_BYTES
+        or expanded > MAX_EXPANSION_RATIO * max(len(raw), 1) + 10_000_000
+    ):
         raise InputError(path, f"refused: the .docx expands to {expanded:,} bytes (zip bomb?)")

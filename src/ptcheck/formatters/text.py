@@ -55,10 +55,10 @@ def _document(console: Console, result: DocumentResult, options: RenderOptions) 
         console.print(_category_table(category.title, category.score, items, options))
 
 
-def _category_table(title: str, score: float, items: list[ItemResult], options: RenderOptions) -> Table:
-    table = Table(
-        title=f"{title}  {score:.1f}", title_justify="left", expand=True, show_lines=True
-    )
+def _category_table(
+    title: str, score: float, items: list[ItemResult], options: RenderOptions
+) -> Table:
+    table = Table(title=f"{title}  {score:.1f}", title_justify="left", expand=True, show_lines=True)
     table.add_column("Status", no_wrap=True, width=10)
     table.add_column("Item", ratio=1)
     table.add_column("Evidence / what is missing", ratio=3)
@@ -72,8 +72,11 @@ def _category_table(title: str, score: float, items: list[ItemResult], options: 
 
 
 def _quote(found: Evidence, verbose: bool) -> Text:
-    text = Text.assemble((f"{found.section}", "cyan"), f" line {found.line}:{found.column} ",
-                         (f"“{found.quote}”", "italic"))
+    text = Text.assemble(
+        (f"{found.section}", "cyan"),
+        f" line {found.line}:{found.column} ",
+        (f"“{found.quote}”", "italic"),
+    )
     if verbose and found.context:
         text.append(f"\n   {found.context}", style="dim")
     return text
