@@ -7,7 +7,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -155,6 +155,79 @@ def _exit_code(results: list[DocumentResult], failed: int, fail_under: float | N
     if fail_under is not None and any(result.score < fail_under for result in results):
         return EXIT_BELOW_THRESHOLD
     return EXIT_OK
+
+
+@app.command("eval")
+def evaluate(
+    folder: Path = typer.Argument(..., help="A folder of labelled statutes: <id>/<id>.txt + <id>/<id>.yaml."),
+    checklist: Path | None = CHECKLIST_OPTION,
+    min_accuracy: float | None = typer.Option(
+        None, "--min-accuracy", min=0, max=1, help="Exit 1 when item accuracy is below this (0-1)."
+    ),
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    debug: bool = DEBUG_OPTION,
+) -> None:
+    """Compare ptcheck's verdicts with expert labels: accuracy, false met, false missing."""
+    from ptcheck.analysis import Analyzer
+    from ptcheck.evaluation import evaluate_folder
+
+    if output_format not in {"text", "json"}:
+        typer.echo(f"ptcheck: error: unknown format {output_format!r} (choose from text, json)", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        evaluation = evaluate_folder(Analyzer(_load(checklist)), folder)
+    except PtcheckError as error:
+        _fail(error, debug)
+    if output_format == "json":
+        typer.echo(json.dumps(evaluation.as_dict(), indent=2))
+    else:
+        typer.echo(_evaluation_text(evaluation))
+    failed = any(statute.error for statute in evaluation.statutes)
+    for statute in evaluation.statutes:
+        if statute.error:
+            typer.echo(f"ptcheck: error: {statute.error}", err=True)
+    if failed:
+        raise typer.Exit(EXIT_USAGE)
+    if min_accuracy is not None and evaluation.accuracy < min_accuracy:
+        typer.echo(
+            f"ptcheck: accuracy {evaluation.accuracy:.3f} is below --min-accuracy {min_accuracy}",
+            err=True,
+        )
+        raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+
+def _evaluation_text(evaluation: Any) -> str:
+    confusion = evaluation.confusion
+    lines = [
+        f"item accuracy {evaluation.accuracy:.3f} over {evaluation.total} labels"
+        f" (contested left out); false met {confusion['fp']}"
+        f" ({100 * evaluation.false_met_rate:.1f} %), false missing {confusion['fn']}",
+        "",
+        "                    labelled true   labelled false",
+        f"  predicted met     {confusion['tp']:>13}   {confusion['fp']:>14}",
+        f"  predicted not     {confusion['fn']:>13}   {confusion['tn']:>14}",
+        "",
+        "per statute:",
+    ]
+    for statute in evaluation.statutes:
+        if statute.error:
+            lines.append(f"  {statute.id:28} error: {statute.error}")
+            continue
+        detail = ""
+        if statute.false_met:
+            detail += f"  false met: {', '.join(statute.false_met)}"
+        if statute.false_missing:
+            detail += f"  false missing: {', '.join(statute.false_missing)}"
+        lines.append(f"  {statute.id:28} {statute.accuracy:.3f} ({statute.kind}){detail}")
+    lines += ["", "per item (weakest first):"]
+    ranked = sorted(evaluation.per_item, key=evaluation.item_accuracy)
+    for item_id in ranked:
+        counts = evaluation.per_item[item_id]
+        lines.append(
+            f"  {item_id:32} {evaluation.item_accuracy(item_id):.3f}"
+            f"  false met {counts['fp']}, false missing {counts['fn']}"
+        )
+    return "\n".join(lines)
 
 
 @app.command()
