@@ -97,7 +97,7 @@ class Analyzer:
         judge = Judge(self.checklist, structure, hits)
         items = judge.results()
         score = weighted_score(items)
-        offence_found = bool(judge.regions.offences)
+        offence_found = bool(judge.offences)
         met = sum(i.status == "met" for i in items)
         partial = sum(i.status == "partial" for i in items)
         if offence_found:

@@ -87,9 +87,12 @@ class Category(StrictModel):
 class Item(StrictModel):
     """One checkable requirement of the instrument.
 
-    `kind: presence` items are met when `met` matches where the item looks (`where`);
-    `kind: absence` items (scope) are met when the offence exists and `narrowing` is
-    not found in it.
+    `kind: presence` items are met when `met` matches where the item looks (`where`:
+    the offence and the definitions it uses; `related`: those and the provisions that
+    refer to the offence; `document`: anywhere not left out). `kind: absence` items
+    (scope) are met when the offence exists and not every offence matches `narrowing`.
+    `broader_if` marks items an offence satisfies by requiring less than the instrument
+    (no means at all, for everyone or for children).
     """
 
     id: str = Field(pattern=ID_PATTERN)
@@ -101,7 +104,8 @@ class Item(StrictModel):
     weight: float = Field(gt=0, le=100)
     severity: Literal["required", "recommended"]
     kind: Literal["presence", "absence"] = "presence"
-    where: Literal["offence", "document"] = "offence"
+    where: Literal["offence", "related", "document"] = "offence"
+    broader_if: Literal["no_means", "no_means_for_children"] | None = None
     met: Pattern | None = None
     partial: Pattern | None = None
     narrowing: Pattern | None = None
@@ -120,11 +124,19 @@ class Item(StrictModel):
 
 
 class Locators(StrictModel):
-    """Patterns that find the provisions an analysis looks at."""
+    """Patterns that find the provisions an analysis looks at.
+
+    `offence`: a section creating the offence; `exclude`: a section about something else
+    (drugs, firearms...); `means`: any of the means; `penalty`: a provision that only sets
+    the penalty (means named there do not make the offence require them);
+    `child_offence`: an offence whose victims are children only.
+    """
 
     offence: Pattern
     exclude: Pattern | None = None
-    definition: Pattern | None = None
+    means: Pattern | None = None
+    penalty: Pattern | None = None
+    child_offence: Pattern | None = None
 
 
 Phrase = Annotated[str, Field(min_length=1, pattern=r"\S")]
@@ -335,7 +347,7 @@ def _cross_check(
             for term in pattern.terms() if pattern else ():
                 if term not in checklist.terms:
                     report(("items", index, field), f"unknown term {term!r}")
-    for field in ("offence", "exclude", "definition"):
+    for field in ("offence", "exclude", "means", "penalty", "child_offence"):
         pattern = getattr(checklist.locate, field)
         for term in pattern.terms() if pattern else ():
             if term not in checklist.terms:

@@ -159,7 +159,9 @@ def _exit_code(results: list[DocumentResult], failed: int, fail_under: float | N
 
 @app.command("eval")
 def evaluate(
-    folder: Path = typer.Argument(..., help="A folder of labelled statutes: <id>/<id>.txt + <id>/<id>.yaml."),
+    folder: Path = typer.Argument(
+        ..., help="A folder of labelled statutes: <id>/<id>.txt + <id>/<id>.yaml."
+    ),
     checklist: Path | None = CHECKLIST_OPTION,
     min_accuracy: float | None = typer.Option(
         None, "--min-accuracy", min=0, max=1, help="Exit 1 when item accuracy is below this (0-1)."
@@ -172,7 +174,9 @@ def evaluate(
     from ptcheck.evaluation import evaluate_folder
 
     if output_format not in {"text", "json"}:
-        typer.echo(f"ptcheck: error: unknown format {output_format!r} (choose from text, json)", err=True)
+        typer.echo(
+            f"ptcheck: error: unknown format {output_format!r} (choose from text, json)", err=True
+        )
         raise typer.Exit(EXIT_USAGE)
     try:
         evaluation = evaluate_folder(Analyzer(_load(checklist)), folder)

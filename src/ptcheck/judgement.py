@@ -1,10 +1,14 @@
-"""Judge each checklist item: where the offence is, and what it covers, with evidence.
+"""Judge each checklist item the way an assessor reads a statute.
 
-The offence provisions are the sections that create an offence (an offence marker) about
-trafficking in persons (or the acts of trafficking for an exploitative purpose), leaving
-out sections about drugs, firearms, wildlife or unlawful entry. Items are looked for in
-those sections and in the definition sections; `where: document` items anywhere that is
-not left out. Scope items (`kind: absence`) are met unless every offence is narrowed.
+1. Find the offence: sections that create an offence (an offence marker) about trafficking
+   in persons, or about the trafficking acts for an exploitative purpose, leaving out
+   sections about drugs, firearms, wildlife or unlawful entry.
+2. Follow its definitions: a defined term the offence uses ("exploitation", "child") brings
+   its definition in, and the evidence names both places; so do interpretation sections
+   that cite the offence ("For the purposes of section 2 ...").
+3. Find what refers to it: sections citing the offence's section, or trafficking, or "this
+   Act" in an Act about trafficking (consent rules, attempt, accomplices, organizers).
+4. See what broadens it (no means required) and what narrows it (scope items).
 """
 
 from __future__ import annotations
@@ -15,35 +19,32 @@ from dataclasses import dataclass
 
 from ptcheck.checklist import Checklist, Item, Pattern
 from ptcheck.matching import Hit, SectionHits, evaluate
-from ptcheck.results import Evidence, ItemResult
+from ptcheck.results import Evidence, ItemResult, Status
 from ptcheck.structure import Structure, section_name
 
 MAX_EVIDENCE = 3
 CONTEXT_CHARS = 90
 MERGE_CHARS = 60  # hits this close in one provision are quoted as one passage
 NO_OFFENCE = "No trafficking-in-persons offence found"
+GENERAL_PART = (
+    " Many legal systems place this in the general part of the criminal code:"
+    " check there, and cite it (or waive the item) if it applies to this offence."
+)
+_CITATION = re.compile(
+    r"\b(?:sections?|ss?\.|articles?|arts?\.|§+|subsections?)\s*"
+    r"((?:\d[\w.\-]*(?:\([\w]+\))*\s*(?:,|and|or|to|&)?\s*)+)",
+    re.IGNORECASE,
+)
+_WHOLE_ACT = re.compile(r"\bthis (act|part|chapter|title|law)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class Regions:
-    """Which sections count for what."""
+class Unit:
+    """Where an item may be looked for: a section, or one definition in it."""
 
-    offences: tuple[int, ...]
-    definitions: tuple[int, ...]
-    document: tuple[int, ...]
-
-    @property
-    def offence_region(self) -> tuple[int, ...]:
-        """Offence sections and the definitions they may rely on, in document order."""
-        return tuple(sorted(set(self.offences) | set(self.definitions)))
-
-
-def locate(checklist: Checklist, hits: list[SectionHits]) -> Regions:
-    """Find the offence sections, the definition sections and what is left out."""
-    exclude = checklist.locate.exclude
-    kept = tuple(i for i, h in enumerate(hits) if exclude is None or evaluate(exclude, h) is None)
-    offences = tuple(i for i in kept if evaluate(checklist.locate.offence, hits[i]) is not None)
-    return Regions(offences, (), kept)
+    hits: SectionHits
+    definition: str = ""  # the defined term, when this unit is a followed definition
+    use: Evidence | None = None  # where the offence uses that term
 
 
 class Judge:
@@ -53,16 +54,180 @@ class Judge:
         self.checklist = checklist
         self.structure = structure
         self.hits = hits
-        regions = locate(checklist, hits)
-        definitions = tuple(
-            i for i in regions.document if structure.sections[i].is_definition and regions.offences
-        )
-        self.regions = Regions(regions.offences, definitions, regions.document)
+        locate = checklist.locate
+        self.kept = [
+            i
+            for i, h in enumerate(hits)
+            if locate.exclude is None or evaluate(locate.exclude, h) is None
+        ]
+        self.offences = [i for i in self.kept if evaluate(locate.offence, hits[i]) is not None]
+        self.related = self._related() if self.offences else []
+        self.definitions = self._followed_definitions() if self.offences else []
+        self.no_means, self.no_means_children = self._means_free()
+
+    # ------------------------------------------------------------------ regions
 
     @property
     def offence_names(self) -> list[str]:
         """How the offence sections are cited: "s. 3", "art. 177 bis"."""
-        return [section_name(self.structure.sections[i]) for i in self.regions.offences]
+        return [section_name(self.structure.sections[i]) for i in self.offences]
+
+    def _units(self, where: str) -> list[Unit]:
+        if where == "document":
+            return [Unit(self.hits[i]) for i in self.kept]
+        sections = sorted(self.offences + (self.related if where == "related" else []))
+        return [Unit(self.hits[i]) for i in sections] + self.definitions
+
+    def _offence_labels(self) -> set[str]:
+        return {
+            self.structure.sections[i].label
+            for i in self.offences
+            if self.structure.sections[i].label
+        }
+
+    def _cites(self, index: int, labels: set[str]) -> bool:
+        section = self.structure.sections[index]
+        text = self.structure.text[section.start : section.end]
+        for match in _CITATION.finditer(text):
+            cited = {
+                re.sub(r"\(.*", "", n).rstrip(".") for n in re.findall(r"\d[\w.\-()]*", match[1])
+            }
+            if cited & labels:
+                return True
+        return False
+
+    def _related(self) -> list[int]:
+        """Sections, other than the offence, that refer to it."""
+        labels = self._offence_labels()
+        trafficking_act = self._is_trafficking_act()
+        related = []
+        for index in self.kept:
+            if index in self.offences:
+                continue
+            section = self.structure.sections[index]
+            text = self.structure.text[section.start : section.end]
+            if (
+                self.hits[index].has("trafficking")
+                or self._cites(index, labels)
+                or (trafficking_act and _WHOLE_ACT.search(text))
+            ):
+                related.append(index)
+        return related
+
+    def _is_trafficking_act(self) -> bool:
+        """True when the document is about trafficking: its title says so, or every offence is."""
+        first = self.structure.sections[0]
+        title_hits = [
+            h for h in self.hits[0].by_term.get("trafficking", ()) if h.start < first.start + 300
+        ]
+        if title_hits:
+            return True
+        marker = self.checklist.terms.get("offence_marker") and "offence_marker"
+        creating = [i for i in self.kept if marker and self.hits[i].has(marker)]
+        return bool(creating) and set(creating) <= set(self.offences)
+
+    def _followed_definitions(self) -> list[Unit]:
+        """Definitions of terms the offence uses, and interpretation sections that cite it."""
+        text = self.structure.text
+        lowered = text.lower()
+        offence_text = " ".join(
+            lowered[self.structure.sections[i].start : self.structure.sections[i].end]
+            for i in self.offences
+        )
+        labels = self._offence_labels()
+        units: list[Unit] = []
+        provisions = self.structure.provisions
+        kept = set(self.kept)
+        for index, provision in enumerate(provisions):
+            if not provision.defines or provision.section not in kept:
+                continue
+            term = next((t for t in provision.defines if _used(t, offence_text)), None)
+            if term is None:
+                continue
+            end = next(
+                (
+                    p.start
+                    for p in provisions[index + 1 :]
+                    if p.level <= provision.level or p.section != provision.section
+                ),
+                self.structure.sections[provision.section].end,
+            )
+            inside = [
+                h
+                for h in self.hits[provision.section].by_term_hits()
+                if provision.start <= h.start < end
+            ]
+            units.append(
+                Unit(SectionHits(provision.section, inside), term, self._use_of(term, offence_text))
+            )
+        for index in self.kept:
+            section = self.structure.sections[index]
+            if index in self.offences or not section.is_definition:
+                continue
+            if any(provisions[i].defines for i in section.provisions):
+                continue  # a list of definitions: only those the offence uses count
+            heading_used = bool(section.heading) and _used(
+                section.heading.split()[-1], offence_text
+            )
+            if self._cites(index, labels) or heading_used:
+                units.append(Unit(self.hits[index], section.heading or section_name(section)))
+        return units
+
+    def _use_of(self, term: str, offence_text: str) -> Evidence | None:
+        """Where the offence uses a defined term (for the evidence)."""
+        stem = _stem(term)
+        for index in self.offences:
+            section = self.structure.sections[index]
+            at = self.structure.text.lower().find(stem, section.start, section.end)
+            if at >= 0:
+                end = at + len(stem)
+                while end < section.end and self.structure.text[end].isalpha():
+                    end += 1
+                return self.evidence(at, end)
+        return None
+
+    # ------------------------------------------------------------------ broadening
+
+    def _means_free(self) -> tuple[list[Evidence], list[Evidence]]:
+        """Evidence of an offence that needs no means: (for everyone, for children)."""
+        locate = self.checklist.locate
+        if locate.means is None:
+            return [], []
+        general: list[Evidence] = []
+        children: list[Evidence] = []
+        for index in self.offences:
+            hits = self.hits[index]
+            if self._needs_means(index):
+                continue
+            match = evaluate(locate.offence, hits)
+            evidence = self._evidence(match.evidence[:2]) if match else []
+            child_only = (
+                locate.child_offence is not None
+                and evaluate(locate.child_offence, hits) is not None
+            )
+            (children if child_only else general).extend(evidence)
+        return general, general + children
+
+    def _needs_means(self, index: int) -> bool:
+        """True when the offence names a means outside its penalty provisions."""
+        locate = self.checklist.locate
+        assert locate.means is not None
+        hits = self.hits[index]
+        if locate.penalty is not None:
+            penalty_provisions = {
+                id(self.structure.provision_at(h.start))
+                for term in locate.penalty.terms()
+                for h in hits.by_term.get(term, ())
+            }
+            kept = [
+                h
+                for h in hits.by_term_hits()
+                if id(self.structure.provision_at(h.start)) not in penalty_provisions
+            ]
+            hits = SectionHits(index, kept)
+        return evaluate(locate.means, hits) is not None
+
+    # ------------------------------------------------------------------ items
 
     def results(self) -> list[ItemResult]:
         """One result per item, in checklist order."""
@@ -70,7 +235,7 @@ class Judge:
 
     def judge(self, item: Item) -> ItemResult:
         """The status of one item, with evidence and a message."""
-        if not self.regions.offences:
+        if not self.offences:
             return self._result(
                 item,
                 "missing",
@@ -79,29 +244,51 @@ class Judge:
             )
         if item.kind == "absence":
             return self._judge_absence(item)
-        sections = (
-            self.regions.document if item.where == "document" else self.regions.offence_region
-        )
-        found = self._find(item.met, sections)
+        found, via = self._find(item.met, self._units(item.where))
         if found:
-            return self._result(item, "met", f"Found in {self._cite(found)}.", evidence=found)
-        partial = self._find(item.partial, sections) if item.partial else []
+            return self._result(item, "met", self._found_message(found, via), evidence=found)
+        broader = (
+            self.no_means
+            if item.broader_if == "no_means"
+            else (self.no_means_children if item.broader_if == "no_means_for_children" else [])
+        )
+        if broader:
+            message = (
+                f"No means required ({self._cite(broader[:1])}): broader than Article 3(a),"
+                " so this means is covered."
+                if item.broader_if == "no_means"
+                else f"The offence needs no means ({self._cite(broader[:1])}), so a child is protected without any."
+            )
+            return self._result(item, "met", message, evidence=broader[:2])
+        partial, via = self._find(item.partial, self._units(item.where))
         if partial:
             return self._result(
                 item, "partial", f"Only partly covered: {self._cite(partial)}.", evidence=partial
             )
-        where = "the document" if item.where == "document" else "the offence provisions"
+        where = {
+            "document": "the document",
+            "offence": "the offence provisions and their definitions",
+            "related": "the offence provisions and the provisions that refer to them",
+        }[item.where]
         nearest = self._nearest(item)
         message = f"Not found in {where} ({', '.join(self.offence_names)})."
         if nearest:
             message += f" Nearest passage: {self._cite(nearest[:1])}."
+        if item.category == "criminalization" and item.where != "offence":
+            message += GENERAL_PART
         return self._result(item, "missing", message, nearest=nearest)
+
+    def _found_message(self, found: list[Evidence], via: Unit | None) -> str:
+        if via is not None and via.definition:
+            used = f", which the offence uses in {via.use.section}" if via.use else ""
+            return f"Found in the definition of “{via.definition}” ({self._cite(found)}){used}."
+        return f"Found in {self._cite(found)}."
 
     def _judge_absence(self, item: Item) -> ItemResult:
         assert item.narrowing is not None
         narrowed: list[Evidence] = []
         open_sections: list[int] = []
-        for index in self.regions.offences:
+        for index in self.offences:
             match = evaluate(item.narrowing, self.hits[index])
             if match is None:
                 open_sections.append(index)
@@ -120,32 +307,40 @@ class Judge:
             evidence=narrowed,
         )
 
-    def _find(self, pattern: Pattern | None, sections: Iterable[int]) -> list[Evidence]:
-        """Evidence from the first few sections where `pattern` matches."""
+    def _find(
+        self, pattern: Pattern | None, units: Iterable[Unit]
+    ) -> tuple[list[Evidence], Unit | None]:
+        """Evidence from the first few units where `pattern` matches, and the first such unit."""
         if pattern is None:
-            return []
+            return [], None
         evidence: list[Evidence] = []
-        for index in sections:
-            match = evaluate(pattern, self.hits[index])
+        first: Unit | None = None
+        for unit in units:
+            match = evaluate(pattern, unit.hits)
             if match is not None and match.evidence:
+                first = first or unit
                 evidence += self._evidence(match.evidence)
+                if unit.use is not None and unit is first:
+                    evidence.append(unit.use)
             if len(evidence) >= MAX_EVIDENCE:
                 break
-        return evidence[:MAX_EVIDENCE]
+        return evidence[:MAX_EVIDENCE], first
 
     def _offence_evidence(self, sections: list[int]) -> list[Evidence]:
         match = evaluate(self.checklist.locate.offence, self.hits[sections[0]])
         return self._evidence(match.evidence[:2]) if match else []
 
     def _nearest(self, item: Item) -> list[Evidence]:
-        """The first passages anywhere that hold one of the item's terms."""
+        """The first passage that holds the item's main term."""
         pattern = item.met or item.narrowing
         subject = next(pattern.terms(), None) if pattern else None
-        for index in self.regions.document or range(len(self.hits)):
+        for index in self.kept or range(len(self.hits)):
             found = self.hits[index].by_term.get(subject or "")
             if found:
                 return self._evidence(found[:1])
         return []
+
+    # ------------------------------------------------------------------ evidence
 
     def _evidence(self, hits: Iterable[Hit]) -> list[Evidence]:
         """One quote per run of hits that stand close together in one provision."""
@@ -181,7 +376,7 @@ class Judge:
         return Evidence(line, column, " ".join(text[start:end].split()), label, context)
 
     def _cite(self, evidence: list[Evidence]) -> str:
-        parts = []
+        parts: list[str] = []
         for found in evidence[:MAX_EVIDENCE]:
             part = f"{found.section} “{found.quote}”"
             if part not in parts:
@@ -191,7 +386,7 @@ class Judge:
     def _result(
         self,
         item: Item,
-        status: str,
+        status: Status,
         message: str,
         evidence: list[Evidence] | None = None,
         nearest: list[Evidence] | None = None,
@@ -200,7 +395,7 @@ class Judge:
             id=item.id,
             category=item.category,
             title=item.title,
-            status=status,  # type: ignore[arg-type]
+            status=status,
             weight=item.weight,
             severity=item.severity,
             message=message,
@@ -209,3 +404,15 @@ class Judge:
             requirement=" ".join(item.requirement.split()),
             guidance=" ".join(item.guidance.split()),
         )
+
+
+def _stem(term: str) -> str:
+    """The longest word of a defined term, cut to a stem ("exploitation" -> "exploit")."""
+    word = max(re.findall(r"[^\W\d_]+", term.lower()) or [term.lower()], key=len)
+    return word[: min(len(word), max(5, len(word) - 5))]
+
+
+def _used(term: str, offence_text: str) -> bool:
+    """True when the offence text uses the defined term (or a word of its family)."""
+    lowered = term.lower().strip()
+    return lowered in offence_text or _stem(lowered) in offence_text

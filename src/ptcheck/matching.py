@@ -39,6 +39,7 @@ class SectionHits:
 
     def __init__(self, section: int, hits: Iterable[Hit]) -> None:
         self.section = section
+        self._covered: dict[frozenset[str], set[Hit]] = {}
         self.by_term: dict[str, list[Hit]] = defaultdict(list)
         for hit in hits:
             self.by_term[hit.term].append(hit)
@@ -46,6 +47,32 @@ class SectionHits:
     def has(self, term: str) -> bool:
         """True when the term occurs in this section."""
         return bool(self.by_term.get(term))
+
+    def by_term_hits(self) -> list[Hit]:
+        """Every hit, in document order."""
+        return sorted(hit for hits in self.by_term.values() for hit in hits)
+
+    def covered(self, family: frozenset[str]) -> set[Hit]:
+        """Hits inside a longer hit of another term of `family` ("a person" in "a person under 18")."""
+        if family not in self._covered:
+            covered: set[Hit] = set()
+            widest: Hit | None = None
+            members = sorted(
+                (h for term in family for h in self.by_term.get(term, ())),
+                key=lambda h: (h.start, -h.end),
+            )
+            for hit in members:
+                if (
+                    widest is not None
+                    and widest.end >= hit.end
+                    and widest.term != hit.term
+                    and widest.end - widest.start > hit.end - hit.start
+                ):
+                    covered.add(hit)
+                if widest is None or hit.end > widest.end:
+                    widest = hit
+            self._covered[family] = covered
+        return self._covered[family]
 
 
 class TermMatcher:
@@ -92,13 +119,13 @@ class TermMatcher:
     def _relevance(self, checklist: Checklist) -> list[Pattern]:
         """The patterns that decide whether a section matters.
 
-        A section that can match neither the offence locator nor an item looked for in the
-        whole document adds nothing to the verdicts, so it is not tokenized: that is most of
+        A section that can match neither the offence locator nor an item looked for outside
+        the offence adds nothing to the verdicts, so it is not tokenized: that is most of
         the time spent on a long code. Definition sections are always read.
         """
         patterns = [checklist.locate.offence]
         for item in checklist.items:
-            if item.where == "document":
+            if item.where != "offence":
                 patterns += [p for p in (item.met, item.partial) if p is not None]
         return patterns
 
@@ -203,13 +230,21 @@ class Match:
 
 
 def evaluate(pattern: Pattern, hits: SectionHits) -> Match | None:
-    """The hits satisfying `pattern` in one section, or None when it does not match."""
+    """The hits satisfying `pattern` in one section, or None when it does not match.
+
+    Within `near`, a hit lying inside a longer hit of another term of the same pattern is
+    read as part of that phrase: "a person" in "a person under the age of 18" is a child.
+    """
+    return _evaluate(pattern, hits, frozenset(pattern.terms()))
+
+
+def _evaluate(pattern: Pattern, hits: SectionHits, family: frozenset[str]) -> Match | None:
     if pattern.term is not None:
         found = hits.by_term.get(pattern.term)
         return Match((found[0],), (found[0],)) if found else None
     if pattern.any is not None:
         for child in pattern.any:
-            match = evaluate(child, hits)
+            match = _evaluate(child, hits, family)
             if match is not None:
                 return match
         return None
@@ -217,21 +252,26 @@ def evaluate(pattern: Pattern, hits: SectionHits) -> Match | None:
         collected: list[Hit] = []
         quoted: list[Hit] = []
         for child in pattern.all:
-            match = evaluate(child, hits)
+            match = _evaluate(child, hits, family)
             if match is None:
                 return None
             collected.extend(match.hits)
             quoted.extend(match.evidence)
         return Match(tuple(sorted(set(collected))), tuple(sorted(set(quoted))))
     if pattern.not_ is not None:
-        return None if evaluate(pattern.not_, hits) is not None else Match((), ())
+        return None if _evaluate(pattern.not_, hits, family) is not None else Match((), ())
     assert pattern.near is not None and pattern.within is not None
-    return _near(pattern.near, pattern.within, pattern.ordered, hits)
+    return _near(pattern.near, pattern.within, pattern.ordered, hits, family)
 
 
-def _near(children: list[Pattern], within: int, ordered: bool, hits: SectionHits) -> Match | None:
+def _near(
+    children: list[Pattern], within: int, ordered: bool, hits: SectionHits, family: frozenset[str]
+) -> Match | None:
     """Every child within `within` tokens of a hit of the first (after it, when `ordered`)."""
-    candidates = [sorted(_all_hits(child, hits)) for child in children]
+    covered = hits.covered(family)
+    candidates = [
+        sorted(h for h in _all_hits(child, hits, family) if h not in covered) for child in children
+    ]
     if any(not found for found in candidates):
         return None
     for anchor in candidates[0]:
@@ -258,11 +298,11 @@ def _near(children: list[Pattern], within: int, ordered: bool, hits: SectionHits
     return None
 
 
-def _all_hits(pattern: Pattern, hits: SectionHits) -> list[Hit]:
+def _all_hits(pattern: Pattern, hits: SectionHits, family: frozenset[str]) -> list[Hit]:
     """Every hit a leaf-or-`any` pattern could use (for `near`); other patterns give their match."""
     if pattern.term is not None:
         return list(hits.by_term.get(pattern.term, ()))
     if pattern.any is not None:
-        return [hit for child in pattern.any for hit in _all_hits(child, hits)]
-    match = evaluate(pattern, hits)
+        return [hit for child in pattern.any for hit in _all_hits(child, hits, family)]
+    match = _evaluate(pattern, hits, family)
     return list(match.hits) if match else []

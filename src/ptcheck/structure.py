@@ -29,7 +29,12 @@ _DIVISION = re.compile(
     r"\s*[\dIVXLCivxlc]*",
     re.IGNORECASE,
 )
-_INLINE_HEADING = re.compile(r"([A-Z][^\n.—–]{0,90})\.?\s*[—–]+\s*(?=\()")
+_INLINE_HEADING = re.compile(r"([A-Z][^\n.—–]{0,90})\.?[ \t]*[—–]+[ \t]*(?=[(A-Z])")
+_LINE_HEADING = re.compile(r"([A-Z][^\n.;:]{0,98}[^\n.;:,\s—–-])[ \t]*$", re.MULTILINE)
+_DEFINITION_LEAD = re.compile(
+    r"\s*(for the purposes? of|in this (act|section|part|chapter|title|article)|as used in)\b",
+    re.IGNORECASE,
+)
 _ROMAN = re.compile(r"^(?=[ivxl]+$)l?x{0,3}(ix|iv|v?i{0,3})$")
 _DEFINED_TERM = re.compile(
     r"(?:“|\"|‘|(?<![\w’])')([A-Za-z][^\"”’'\n]{0,79})[\"”’']\s*(?:\([^)\n]{0,40}\)\s*)?,?\s*"
@@ -126,8 +131,9 @@ class _Builder:
         self.last_letter = ""
         self.pending_heading, self.pending_heading_start = "", None
         self.add(start)
-        heading = _INLINE_HEADING.match(self.text, body)
+        heading = _INLINE_HEADING.match(self.text, body) or _LINE_HEADING.match(self.text, body)
         if heading:
+            # "370. Trafficking of person.—(1) ..." or "2 Human trafficking" on its own line.
             self.sections[-1].heading = self.sections[-1].heading or heading.group(1).strip()
             body = heading.end()
         self.inline_labels(body)
@@ -283,9 +289,17 @@ def _mark_definitions(
             provision.defines.append(match.group(1).strip())
     for section in builder.sections:
         if _DEFINITION_HEADING.search(section.heading) or any(
-            builder.provisions[i].is_definition for i in section.provisions
+            builder.provisions[i].is_definition
+            or _DEFINITION_LEAD.match(_own_text(text, builder.provisions[i]))
+            for i in section.provisions
         ):
             section.is_definition = True
+
+
+def _own_text(text: str, provision: Provision) -> str:
+    """A provision's words without its label."""
+    own = text[provision.start : provision.end]
+    return _PAREN.sub("", own.lstrip(), count=1)
 
 
 def section_name(section: Section) -> str:
