@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
-MAX_FORMS_PER_PHRASE = 96
+MAX_FORMS_PER_PHRASE = 256
 
 
 @functools.lru_cache(maxsize=8)
@@ -111,22 +111,24 @@ def _english_inflections(word: str) -> set[str]:
     """Regular English suffixes, for words the lemma table does not list."""
     if len(word) < 3 or not word.isalpha():
         return set()
-    forms = {word + "s", word + "ed", word + "ing", word + "es"}
-    if word.endswith("e"):
-        forms |= {word + "d", word[:-1] + "ing"}
     if word.endswith("y") and word[-2] not in "aeiou":
-        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
-    return forms
+        return {word[:-1] + "ies", word[:-1] + "ied", word + "ing"}
+    if word.endswith("e"):
+        return {word + "s", word + "d", word[:-1] + "ing"}
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return {word + "es", word + "ed", word + "ing"}
+    return {word + "s", word + "ed", word + "ing"}
 
 
 def expand_phrase(phrase: str, expander: FormExpander, nlp: Any) -> list[tuple[str, ...]]:
     """All token sequences (lower case) a phrase can take; short words are not inflected."""
     words = [token.text for token in nlp.make_doc(phrase.strip()) if not token.is_space]
     words = _rejoin_markers(words)
-    options = [
-        sorted(expander.forms(word)) if len(word.lstrip("=")) > 2 else [word.lstrip("=").lower()]
-        for word in words
-    ]
+    options = []
+    for word in words:
+        written = word.lstrip("=").lower()
+        others = sorted(expander.forms(word) - {written}) if len(written) > 2 else []
+        options.append([written, *others])  # the phrase as written always comes first
     combos = itertools.islice(itertools.product(*options), MAX_FORMS_PER_PHRASE)
     return [tuple(combo) for combo in combos]
 

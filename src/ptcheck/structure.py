@@ -41,6 +41,9 @@ _DEFINED_TERM = re.compile(
     r"(?:means|shall mean|includes|shall include|refers to|has the (?:same )?meaning|is defined)\b",
     re.IGNORECASE,
 )
+_UNQUOTED_DEFINITION = re.compile(
+    r"(?:the term\s+)?([A-Z][\w ’'-]{1,60}?)\s*(?:[–—:-]+\s*|\s)(?:refers to|means|shall mean)\b"
+)
 _QUOTES = ("“", '"', "‘", "'")
 _DEFINITION_HEADING = re.compile(
     r"\b(definitions?|interpretation|meaning of|use of terms|definiciones)\b", re.IGNORECASE
@@ -287,6 +290,12 @@ def _mark_definitions(
             provision = builder.provisions[max(bisect.bisect_right(starts, at) - 1, 0)]
             provision.is_definition = True
             provision.defines.append(match.group(1).strip())
+    for provision in builder.provisions:
+        if not provision.defines:
+            match = _UNQUOTED_DEFINITION.match(_own_text(text, provision))
+            if match:  # "(a) Trafficking in Persons – refers to ..."
+                provision.is_definition = True
+                provision.defines.append(match.group(1).strip())
     for section in builder.sections:
         if _DEFINITION_HEADING.search(section.heading) or any(
             builder.provisions[i].is_definition
