@@ -92,8 +92,15 @@ class Item(StrictModel):
     refer to the offence; `document`: anywhere not left out). `kind: absence` items
     (scope) are met when the offence exists and not every offence matches `narrowing`.
     `broader_if` marks items an offence satisfies by requiring less than the instrument
-    (no means at all, for everyone or for children).
+    (no means at all, for everyone or for children). Words inside a phrase of an `ignore`
+    term (or of a longer phrase of another term of the item) are read as part of that
+    phrase by `near`: "consent" in "consent of the Attorney General".
     """
+
+    def family(self) -> frozenset[str]:
+        """Every term the item's patterns and `ignore` name."""
+        patterns = (self.met, self.partial, self.narrowing)
+        return frozenset(t for p in patterns if p for t in p.terms()) | frozenset(self.ignore)
 
     id: str = Field(pattern=ID_PATTERN)
     aliases: list[str] = []
@@ -109,6 +116,7 @@ class Item(StrictModel):
     met: Pattern | None = None
     partial: Pattern | None = None
     narrowing: Pattern | None = None
+    ignore: list[str] = []
     guidance: str = Field(min_length=1)
     examples: Examples
 
@@ -347,6 +355,9 @@ def _cross_check(
             for term in pattern.terms() if pattern else ():
                 if term not in checklist.terms:
                     report(("items", index, field), f"unknown term {term!r}")
+        for position, term in enumerate(item.ignore):
+            if term not in checklist.terms:
+                report(("items", index, "ignore", position), f"unknown term {term!r}")
     for field in ("offence", "exclude", "means", "penalty", "child_offence"):
         pattern = getattr(checklist.locate, field)
         for term in pattern.terms() if pattern else ():

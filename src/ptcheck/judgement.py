@@ -244,7 +244,7 @@ class Judge:
             )
         if item.kind == "absence":
             return self._judge_absence(item)
-        found, via = self._find(item.met, self._units(item.where))
+        found, via = self._find(item.met, self._units(item.where), item.family())
         if found:
             return self._result(item, "met", self._found_message(found, via), evidence=found)
         broader = (
@@ -260,7 +260,7 @@ class Judge:
                 else f"The offence needs no means ({self._cite(broader[:1])}), so a child is protected without any."
             )
             return self._result(item, "met", message, evidence=broader[:2])
-        partial, via = self._find(item.partial, self._units(item.where))
+        partial, via = self._find(item.partial, self._units(item.where), item.family())
         if partial:
             return self._result(
                 item, "partial", f"Only partly covered: {self._cite(partial)}.", evidence=partial
@@ -289,7 +289,7 @@ class Judge:
         narrowed: list[Evidence] = []
         open_sections: list[int] = []
         for index in self.offences:
-            match = evaluate(item.narrowing, self.hits[index])
+            match = evaluate(item.narrowing, self.hits[index], item.family())
             if match is None:
                 open_sections.append(index)
             else:
@@ -308,7 +308,7 @@ class Judge:
         )
 
     def _find(
-        self, pattern: Pattern | None, units: Iterable[Unit]
+        self, pattern: Pattern | None, units: Iterable[Unit], family: frozenset[str]
     ) -> tuple[list[Evidence], Unit | None]:
         """Evidence from the first few units where `pattern` matches, and the first such unit."""
         if pattern is None:
@@ -316,7 +316,7 @@ class Judge:
         evidence: list[Evidence] = []
         first: Unit | None = None
         for unit in units:
-            match = evaluate(pattern, unit.hits)
+            match = evaluate(pattern, unit.hits, family)
             if match is not None and match.evidence:
                 first = first or unit
                 evidence += self._evidence(match.evidence)

@@ -229,13 +229,16 @@ class Match:
     evidence: tuple[Hit, ...]
 
 
-def evaluate(pattern: Pattern, hits: SectionHits) -> Match | None:
+def evaluate(
+    pattern: Pattern, hits: SectionHits, family: frozenset[str] | None = None
+) -> Match | None:
     """The hits satisfying `pattern` in one section, or None when it does not match.
 
-    Within `near`, a hit lying inside a longer hit of another term of the same pattern is
-    read as part of that phrase: "a person" in "a person under the age of 18" is a child.
+    Within `near`, a hit lying inside a longer hit of another term of `family` (by default
+    the pattern's own terms) is read as part of that phrase: "a person" in "a person under
+    the age of 18" is a child.
     """
-    return _evaluate(pattern, hits, frozenset(pattern.terms()))
+    return _evaluate(pattern, hits, family if family is not None else frozenset(pattern.terms()))
 
 
 def _evaluate(pattern: Pattern, hits: SectionHits, family: frozenset[str]) -> Match | None:
