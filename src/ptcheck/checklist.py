@@ -136,8 +136,11 @@ class Locators(StrictModel):
 
     `offence`: a section creating the offence; `exclude`: a section about something else
     (drugs, firearms...); `means`: any of the means; `penalty`: a provision that only sets
-    the penalty (means named there do not make the offence require them);
-    `child_offence`: an offence whose victims are children only.
+    the penalty, matched provision by provision (means named there do not make the offence
+    require them);
+    `child_offence`: an offence whose victims are children only; `conduct`: the acts; an
+    offence without acts of its own takes its acts and means from the definition of
+    trafficking it uses.
     """
 
     offence: Pattern
@@ -145,6 +148,7 @@ class Locators(StrictModel):
     means: Pattern | None = None
     penalty: Pattern | None = None
     child_offence: Pattern | None = None
+    conduct: Pattern | None = None
 
 
 Phrase = Annotated[str, Field(min_length=1, pattern=r"\S")]
@@ -358,7 +362,7 @@ def _cross_check(
         for position, term in enumerate(item.ignore):
             if term not in checklist.terms:
                 report(("items", index, "ignore", position), f"unknown term {term!r}")
-    for field in ("offence", "exclude", "means", "penalty", "child_offence"):
+    for field in ("offence", "exclude", "means", "penalty", "child_offence", "conduct"):
         pattern = getattr(checklist.locate, field)
         for term in pattern.terms() if pattern else ():
             if term not in checklist.terms:

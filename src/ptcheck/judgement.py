@@ -35,6 +35,7 @@ _CITATION = re.compile(
     r"((?:\d[\w.\-]*(?:\([\w]+\))*\s*(?:,|and|or|to|&)?\s*)+)",
     re.IGNORECASE,
 )
+_SENTENCE_BREAK = re.compile(r"[.;]\s+(?=[A-Z])")
 _WHOLE_ACT = re.compile(r"\bthis (act|part|chapter|title|law)\b", re.IGNORECASE)
 
 
@@ -138,28 +139,36 @@ class Judge:
         units: list[Unit] = []
         provisions = self.structure.provisions
         kept = set(self.kept)
-        for index, provision in enumerate(provisions):
-            if not provision.defines or provision.section not in kept:
-                continue
-            term = next((t for t in provision.defines if _used(t, offence_text)), None)
-            if term is None:
-                continue
-            end = next(
-                (
-                    p.start
-                    for p in provisions[index + 1 :]
-                    if p.level <= provision.level or p.section != provision.section
-                ),
-                self.structure.sections[provision.section].end,
-            )
-            inside = [
-                h
-                for h in self.hits[provision.section].by_term_hits()
-                if provision.start <= h.start < end
-            ]
-            units.append(
-                Unit(SectionHits(provision.section, inside), term, self._use_of(term, offence_text))
-            )
+        followed: set[int] = set()
+        reached = offence_text
+        while True:  # a definition used by a followed definition is followed too
+            added = False
+            for index, provision in enumerate(provisions):
+                if index in followed or not provision.defines or provision.section not in kept:
+                    continue
+                term = next((t for t in provision.defines if _used(t, reached)), None)
+                if term is None:
+                    continue
+                end = next(
+                    (
+                        p.start
+                        for p in provisions[index + 1 :]
+                        if p.level <= provision.level or p.section != provision.section
+                    ),
+                    self.structure.sections[provision.section].end,
+                )
+                inside = [
+                    h
+                    for h in self.hits[provision.section].by_term_hits()
+                    if provision.start <= h.start < end
+                ]
+                use = self._use_of(term, offence_text)
+                units.append(Unit(SectionHits(provision.section, inside), term, use))
+                followed.add(index)
+                reached += " " + lowered[provision.start : end]
+                added = True
+            if not added:
+                break
         for index in self.kept:
             section = self.structure.sections[index]
             if index in self.offences or not section.is_definition:
@@ -209,23 +218,40 @@ class Judge:
         return general, general + children
 
     def _needs_means(self, index: int) -> bool:
-        """True when the offence names a means outside its penalty provisions."""
+        """True when the offence, or the definition of trafficking it relies on, names a means.
+
+        Means named only in a penalty provision ("imprisonment for life if they kidnap")
+        do not count; nor do those in the definition of exploitation, which describe how
+        exploitation is done, not how the person is trafficked.
+        """
         locate = self.checklist.locate
         assert locate.means is not None
         hits = self.hits[index]
         if locate.penalty is not None:
-            penalty_provisions = {
-                id(self.structure.provision_at(h.start))
-                for term in locate.penalty.terms()
-                for h in hits.by_term.get(term, ())
-            }
+            by_sentence: dict[tuple[int, int], list[Hit]] = {}
+            for hit in hits.by_term_hits():
+                by_sentence.setdefault(self._sentence_of(hit.start), []).append(hit)
             kept = [
-                h
-                for h in hits.by_term_hits()
-                if id(self.structure.provision_at(h.start)) not in penalty_provisions
+                hit
+                for group in by_sentence.values()
+                if evaluate(locate.penalty, SectionHits(index, group)) is None
+                for hit in group
             ]
             hits = SectionHits(index, kept)
-        return evaluate(locate.means, hits) is not None
+        if evaluate(locate.means, hits) is not None:
+            return True
+        if locate.conduct is not None and evaluate(locate.conduct, self.hits[index]) is not None:
+            return False  # the offence states its own acts: its own words govern
+        return any(
+            "traffick" in unit.definition.lower() and evaluate(locate.means, unit.hits) is not None
+            for unit in self.definitions
+        )
+
+    def _sentence_of(self, offset: int) -> tuple[int, int]:
+        """(provision start, sentence number in it) of a character offset."""
+        provision = self.structure.provision_at(offset)
+        before = self.structure.text[provision.start : offset]
+        return provision.start, len(_SENTENCE_BREAK.findall(before))
 
     # ------------------------------------------------------------------ items
 
