@@ -24,3 +24,17 @@ def test_every_labelled_statute_is_analysed(analyzer: Analyzer, statute: Path) -
     for item in result.items:
         if item.status == "met":
             assert item.evidence, item.id
+
+
+def test_eval_meets_the_accuracy_targets(analyzer: Analyzer) -> None:
+    from ptcheck.evaluation import evaluate_folder
+
+    evaluation = evaluate_folder(analyzer, CORPUS)
+    assert not [s.error for s in evaluation.statutes if s.error]
+    assert evaluation.accuracy >= 0.95
+    assert evaluation.false_met_rate <= 0.01
+    for statute in evaluation.statutes:
+        if statute.kind == "decoy":
+            result = analyzer.analyze_path(CORPUS / statute.id / f"{statute.id}.txt")
+            assert all(item.status != "met" for item in result.items), statute.id
+            assert result.verdict == "no-offence"
