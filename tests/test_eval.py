@@ -23,19 +23,28 @@ def _folder(tmp_path: Path, wrong: str | None = None) -> Path:
     expected = yaml.safe_load(law.with_suffix(".expected.yaml").read_text())
     from ptcheck.checklist import load_checklist
 
-    labels = {item.id: item.id not in expected["missing"] for item in load_checklist().checklist.items}
+    labels = {
+        item.id: item.id not in expected["missing"] for item in load_checklist().checklist.items
+    }
     if wrong:
         labels[wrong] = not labels[wrong]
     folder = tmp_path / "labelled" / "sample"
     folder.mkdir(parents=True)
     shutil.copy(law, folder / "sample.txt")
-    data = {"id": "sample", "kind": "trafficking-law", "expected": labels, "contested": ["scope.domestic"]}
+    data = {
+        "id": "sample",
+        "kind": "trafficking-law",
+        "expected": labels,
+        "contested": ["scope.domestic"],
+    }
     (folder / "sample.yaml").write_text(yaml.safe_dump(data))
     return folder.parent
 
 
 def test_eval_json_figures(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["eval", str(_folder(tmp_path, wrong="crim.attempt")), "-f", "json"])
+    result = runner.invoke(
+        app, ["eval", str(_folder(tmp_path, wrong="crim.attempt")), "-f", "json"]
+    )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["labels"] == 33  # 34 items, one contested

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from ptcheck.errors import ChecklistError
 
@@ -99,8 +99,12 @@ class Item(StrictModel):
 
     def family(self) -> frozenset[str]:
         """Every term the item's patterns and `ignore` name."""
-        patterns = (self.met, self.partial, self.narrowing)
-        return frozenset(t for p in patterns if p for t in p.terms()) | frozenset(self.ignore)
+        if self._family is None:
+            patterns = (self.met, self.partial, self.narrowing)
+            found = frozenset(t for p in patterns if p for t in p.terms()) | frozenset(self.ignore)
+            object.__setattr__(self, "_family", found)
+            return found
+        return self._family
 
     id: str = Field(pattern=ID_PATTERN)
     aliases: list[str] = []
@@ -119,6 +123,7 @@ class Item(StrictModel):
     ignore: list[str] = []
     guidance: str = Field(min_length=1)
     examples: Examples
+    _family: frozenset[str] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _patterns_fit_kind(self) -> Item:

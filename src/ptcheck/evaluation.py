@@ -124,8 +124,8 @@ def _read_labels(path: Path) -> dict[str, Any]:
 def evaluate_folder(analyzer: Analyzer, folder: Path) -> Evaluation:
     """Analyse every labelled statute in `folder` and compare with its labels."""
     evaluation = Evaluation()
-    for item in analyzer.checklist.items:
-        evaluation.per_item[item.id] = Counter()
+    for checklist_item in analyzer.checklist.items:
+        evaluation.per_item[checklist_item.id] = Counter()
     for text, labels_path in labelled_statutes(folder):
         score = StatuteScore(text.stem, "")
         evaluation.statutes.append(score)

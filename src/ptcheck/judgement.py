@@ -103,8 +103,8 @@ class Judge:
         trafficking_act = self._is_trafficking_act()
         related = []
         for index in self.kept:
-            if index in self.offences:
-                continue
+            if index in self.offences or not self.hits[index].by_term:
+                continue  # a section without any term cannot bear on an item
             section = self.structure.sections[index]
             text = self.structure.text[section.start : section.end]
             if (
@@ -171,7 +171,7 @@ class Judge:
                 break
         for index in self.kept:
             section = self.structure.sections[index]
-            if index in self.offences or not section.is_definition:
+            if index in self.offences or not section.is_definition or not self.hits[index].by_term:
                 continue
             if any(provisions[i].defines for i in section.provisions):
                 continue  # a list of definitions: only those the offence uses count
@@ -283,7 +283,8 @@ class Judge:
                 f"No means required ({self._cite(broader[:1])}): broader than Article 3(a),"
                 " so this means is covered."
                 if item.broader_if == "no_means"
-                else f"The offence needs no means ({self._cite(broader[:1])}), so a child is protected without any."
+                else f"The offence needs no means ({self._cite(broader[:1])}),"
+                " so a child is protected without any."
             )
             return self._result(item, "met", message, evidence=broader[:2])
         partial, via = self._find(item.partial, self._units(item.where), item.family())
@@ -434,7 +435,8 @@ class Judge:
 
 def _stem(term: str) -> str:
     """The longest word of a defined term, cut to a stem ("exploitation" -> "exploit")."""
-    word = max(re.findall(r"[^\W\d_]+", term.lower()) or [term.lower()], key=len)
+    words: list[str] = re.findall(r"[^\W\d_]+", term.lower()) or [term.lower()]
+    word = max(words, key=len)
     return word[: min(len(word), max(5, len(word) - 5))]
 
 

@@ -53,7 +53,7 @@ class SectionHits:
         return sorted(hit for hits in self.by_term.values() for hit in hits)
 
     def covered(self, family: frozenset[str]) -> set[Hit]:
-        """Hits inside a longer hit of another term of `family` ("a person" in "a person under 18")."""
+        """Hits inside a longer hit of another `family` term ("a person" in "a person under 18")."""
         if family not in self._covered:
             covered: set[Hit] = set()
             widest: Hit | None = None
@@ -238,7 +238,31 @@ def evaluate(
     the pattern's own terms) is read as part of that phrase: "a person" in "a person under
     the age of 18" is a child.
     """
-    return _evaluate(pattern, hits, family if family is not None else frozenset(pattern.terms()))
+    if not hits.by_term:
+        return None if _needs_hits(pattern) else _evaluate(pattern, hits, frozenset())
+    return _evaluate(pattern, hits, family if family is not None else terms_of(pattern))
+
+
+_TERMS: dict[int, frozenset[str]] = {}
+
+
+def terms_of(pattern: Pattern) -> frozenset[str]:
+    """The terms a pattern names (cached: checklists are immutable)."""
+    key = id(pattern)
+    if key not in _TERMS:
+        _TERMS[key] = frozenset(pattern.terms())
+    return _TERMS[key]
+
+
+def _needs_hits(pattern: Pattern) -> bool:
+    """True when the pattern cannot match a section without any hit."""
+    if pattern.term is not None or pattern.near is not None:
+        return True
+    if pattern.any is not None:
+        return all(_needs_hits(child) for child in pattern.any)
+    if pattern.all is not None:
+        return any(_needs_hits(child) for child in pattern.all)
+    return False
 
 
 def _evaluate(pattern: Pattern, hits: SectionHits, family: frozenset[str]) -> Match | None:

@@ -292,10 +292,10 @@ def _mark_definitions(
             provision.defines.append(match.group(1).strip())
     for provision in builder.provisions:
         if not provision.defines:
-            match = _UNQUOTED_DEFINITION.match(_own_text(text, provision))
-            if match:  # "(a) Trafficking in Persons – refers to ..."
+            unquoted = _UNQUOTED_DEFINITION.match(_own_text(text, provision))
+            if unquoted:  # "(a) Trafficking in Persons – refers to ..."
                 provision.is_definition = True
-                provision.defines.append(match.group(1).strip())
+                provision.defines.append(unquoted.group(1).strip())
     for section in builder.sections:
         if _DEFINITION_HEADING.search(section.heading) or any(
             builder.provisions[i].is_definition
