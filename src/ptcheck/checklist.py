@@ -47,6 +47,7 @@ class Pattern(StrictModel):
     near: list[Pattern] | None = Field(default=None, min_length=2)
     within: int | None = Field(default=None, gt=0, le=200)
     ordered: bool = False
+    _terms: frozenset[str] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _one_operator(self) -> Pattern:
@@ -58,6 +59,23 @@ class Pattern(StrictModel):
         if self.ordered and self.near is None:
             raise ValueError("'ordered' goes with 'near'")
         return self
+
+    def term_set(self) -> frozenset[str]:
+        """The terms of `terms()`, computed once (checklists are immutable)."""
+        if self._terms is None:
+            object.__setattr__(self, "_terms", frozenset(self.terms()))
+        assert self._terms is not None
+        return self._terms
+
+    def needs_hits(self) -> bool:
+        """True when the pattern cannot match where no term occurs at all."""
+        if self.term is not None or self.near is not None:
+            return True
+        if self.any is not None:
+            return all(child.needs_hits() for child in self.any)
+        if self.all is not None:
+            return any(child.needs_hits() for child in self.all)
+        return False
 
     def terms(self) -> Iterator[str]:
         """Every term name this pattern refers to."""

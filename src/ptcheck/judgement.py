@@ -62,6 +62,7 @@ class Judge:
             if locate.exclude is None or evaluate(locate.exclude, h) is None
         ]
         self.offences = [i for i in self.kept if evaluate(locate.offence, hits[i]) is not None]
+        self.read = [i for i in self.kept if hits[i].by_term]  # sections with any term in them
         self.related = self._related() if self.offences else []
         self.definitions = self._followed_definitions() if self.offences else []
         self.no_means, self.no_means_children = self._means_free()
@@ -75,7 +76,7 @@ class Judge:
 
     def _units(self, where: str) -> list[Unit]:
         if where == "document":
-            return [Unit(self.hits[i]) for i in self.kept]
+            return [Unit(self.hits[i]) for i in self.read]
         sections = sorted(self.offences + (self.related if where == "related" else []))
         return [Unit(self.hits[i]) for i in sections] + self.definitions
 
@@ -361,7 +362,7 @@ class Judge:
         """The first passage that holds the item's main term."""
         pattern = item.met or item.narrowing
         subject = next(pattern.terms(), None) if pattern else None
-        for index in self.kept or range(len(self.hits)):
+        for index in self.read:
             found = self.hits[index].by_term.get(subject or "")
             if found:
                 return self._evidence(found[:1])

@@ -144,14 +144,13 @@ class TermMatcher:
             matches = self.matcher(doc)
             if not matches:
                 continue
-            offsets = doc.to_array(["IDX", "LENGTH"]).tolist()
             found = by_section[section]
             for key, first, last in matches:
-                end = offsets[last - 1]
+                final = doc[last - 1]
                 found.append(
                     Hit(
-                        start + offsets[first][0],
-                        start + end[0] + end[1],
+                        start + doc[first].idx,
+                        start + final.idx + len(final),
                         token_base + first,
                         names[key],
                         section,
@@ -243,26 +242,14 @@ def evaluate(
     return _evaluate(pattern, hits, family if family is not None else terms_of(pattern))
 
 
-_TERMS: dict[int, frozenset[str]] = {}
-
-
 def terms_of(pattern: Pattern) -> frozenset[str]:
-    """The terms a pattern names (cached: checklists are immutable)."""
-    key = id(pattern)
-    if key not in _TERMS:
-        _TERMS[key] = frozenset(pattern.terms())
-    return _TERMS[key]
+    """The terms a pattern names."""
+    return pattern.term_set()
 
 
 def _needs_hits(pattern: Pattern) -> bool:
     """True when the pattern cannot match a section without any hit."""
-    if pattern.term is not None or pattern.near is not None:
-        return True
-    if pattern.any is not None:
-        return all(_needs_hits(child) for child in pattern.any)
-    if pattern.all is not None:
-        return any(_needs_hits(child) for child in pattern.all)
-    return False
+    return pattern.needs_hits()
 
 
 def _evaluate(pattern: Pattern, hits: SectionHits, family: frozenset[str]) -> Match | None:

@@ -44,6 +44,7 @@ _DEFINED_TERM = re.compile(
 _UNQUOTED_DEFINITION = re.compile(
     r"(?:the term\s+)?([A-Z][\w ’'-]{1,60}?)\s*(?:[–—:-]+\s*|\s)(?:refers to|means|shall mean)\b"
 )
+_LEAD_LABEL = re.compile(r"\s*(?:\([0-9A-Za-z]{1,4}\)\s*)*")
 _QUOTES = ("“", '"', "‘", "'")
 _DEFINITION_HEADING = re.compile(
     r"\b(definitions?|interpretation|meaning of|use of terms|definiciones)\b", re.IGNORECASE
@@ -274,41 +275,58 @@ def parse_structure(text: str) -> Structure:
         builder.open_section("", "", 0, 0)
     builder.sections[-1].end = len(text)
     builder.provisions[-1].end = len(text)
-    _mark_definitions(text, builder, line_starts, lines)
+    _mark_definitions(text, builder)
     return Structure(text, builder.provisions, builder.sections, line_starts)
 
 
-def _mark_definitions(
-    text: str, builder: _Builder, line_starts: list[int], lines: list[str]
-) -> None:
-    starts = [p.start for p in builder.provisions]
-    for offset, line in zip(line_starts, lines, strict=True):
-        if not any(quote in line for quote in _QUOTES):
-            continue  # most lines: no quotation mark, so no defined term
-        for match in _DEFINED_TERM.finditer(line):
-            at = offset + match.start()
-            provision = builder.provisions[max(bisect.bisect_right(starts, at) - 1, 0)]
+def _mark_definitions(text: str, builder: _Builder) -> None:
+    """Find defined terms and definition sections.
+
+    Only provisions holding a quotation mark or a defining word are examined with the
+    (slower) regular expressions: most of a long code holds neither.
+    """
+    provisions = builder.provisions
+    starts = [p.start for p in provisions]
+    lowered = text.lower()
+
+    def holding(*needles: str) -> list[int]:
+        """Indices of the provisions in which any needle occurs, in order."""
+        found: set[int] = set()
+        for needle in needles:
+            at = lowered.find(needle)
+            while at >= 0:
+                index = max(bisect.bisect_right(starts, at) - 1, 0)
+                found.add(index)
+                at = lowered.find(needle, max(provisions[index].end, at + 1))
+        return sorted(found)
+
+    for index in holding(*_QUOTES):
+        provision = provisions[index]
+        for match in _DEFINED_TERM.finditer(text, provision.start, provision.end):
             provision.is_definition = True
             provision.defines.append(match.group(1).strip())
-    for provision in builder.provisions:
+    for index in holding("means", "refers to", "shall mean"):
+        provision = provisions[index]
         if not provision.defines:
-            unquoted = _UNQUOTED_DEFINITION.match(_own_text(text, provision))
+            unquoted = _UNQUOTED_DEFINITION.match(text, _body(text, provision), provision.end)
             if unquoted:  # "(a) Trafficking in Persons – refers to ..."
                 provision.is_definition = True
                 provision.defines.append(unquoted.group(1).strip())
+    for index in holding("purpose", "in this", "as used in"):
+        provision = provisions[index]
+        if _DEFINITION_LEAD.match(text, _body(text, provision), provision.end):
+            builder.sections[provision.section].is_definition = True
     for section in builder.sections:
         if _DEFINITION_HEADING.search(section.heading) or any(
-            builder.provisions[i].is_definition
-            or _DEFINITION_LEAD.match(_own_text(text, builder.provisions[i]))
-            for i in section.provisions
+            provisions[i].is_definition for i in section.provisions
         ):
             section.is_definition = True
 
 
-def _own_text(text: str, provision: Provision) -> str:
-    """A provision's words without its label."""
-    own = text[provision.start : provision.end]
-    return _PAREN.sub("", own.lstrip(), count=1)
+def _body(text: str, provision: Provision) -> int:
+    """Where a provision's words start, after its label."""
+    match = _LEAD_LABEL.match(text, provision.start, provision.end)
+    return match.end() if match else provision.start
 
 
 def section_name(section: Section) -> str:
