@@ -126,4 +126,5 @@ class Analyzer:
             categories=tuple(category_results(self.checklist, items)),
             items=tuple(items),
             offences=tuple(judge.offence_names),
+            text=text,
         )

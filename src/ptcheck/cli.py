@@ -157,6 +157,196 @@ def _exit_code(results: list[DocumentResult], failed: int, fail_under: float | N
     return EXIT_OK
 
 
+@app.command()
+def batch(
+    paths: list[str] = typer.Argument(..., help="Files, folders (recursive) and globs."),
+    include: list[str] = typer.Option(
+        [], "--include", help="Only files matching this glob (repeatable)."
+    ),
+    exclude: list[str] = typer.Option(
+        [], "--exclude", help="Leave out files matching this glob (repeatable)."
+    ),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: every core)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write results.json, matrix.csv and report.html here."
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="Skip documents already in --out/results.json."
+    ),
+    output_format: str = typer.Option(
+        "text", "--format", "-f", help="text (summary), json or csv to stdout."
+    ),
+    checklist: Path | None = CHECKLIST_OPTION,
+    fail_under: float | None = typer.Option(
+        None, "--fail-under", min=0, max=100, help="Exit 1 when a score is below this."
+    ),
+    max_size: int = typer.Option(
+        50_000_000, "--max-size", min=1, help="Refuse documents larger than this many bytes."
+    ),
+    no_color: bool = typer.Option(
+        False, "--no-color", help="No colour (NO_COLOR is honoured too)."
+    ),
+    debug: bool = DEBUG_OPTION,
+) -> None:
+    """Analyse a whole folder of statutes in parallel; compare them side by side."""
+    from ptcheck.batch import BatchOptions, BatchResult, Outcome, Saver, collect, run_batch
+
+    if output_format not in {"text", "json", "csv"}:
+        typer.echo(
+            f"ptcheck: error: unknown format {output_format!r} (choose from text, json, csv)",
+            err=True,
+        )
+        raise typer.Exit(EXIT_USAGE)
+    if resume and out is None:
+        typer.echo("ptcheck: error: --resume needs --out (where results.json is)", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        loaded = _load(checklist)
+    except PtcheckError as error:
+        _fail(error, debug)
+    files, missing = collect(paths, include, exclude)
+    options = BatchOptions(
+        jobs=jobs,
+        max_size=max_size,
+        keep_text=out is not None,
+        resume_from=(out / "results.json") if resume and out is not None else None,
+    )
+    saver = Saver(out)
+    progress, task = _progress(len(files), no_color)
+
+    def advance(batch: BatchResult, outcome: Outcome) -> None:
+        progress.advance(task)
+        saver.maybe_save(batch)
+
+    try:
+        with progress:
+            result = run_batch(
+                files,
+                loaded,
+                options,
+                on_outcome=advance,
+                on_skip=lambda n: progress.advance(task, n),
+            )
+    except KeyboardInterrupt:
+        typer.echo("ptcheck: interrupted; results computed so far are in results.json", err=True)
+        raise typer.Exit(130) from None
+    result.outcomes = missing + result.outcomes
+    try:
+        _write_batch_outputs(result, out)
+    except PtcheckError as error:
+        _fail(error, debug)
+    for failure in result.failed:
+        typer.echo(f"ptcheck: error: {failure.error}", err=True)
+    if output_format == "json":
+        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
+    elif output_format == "csv":
+        from ptcheck.formatters.csv import render_matrix
+
+        sys.stdout.write(render_matrix(result.analysed, result.as_dict()["failed"]))
+    else:
+        _batch_summary(result, no_color)
+    if result.failed:
+        raise typer.Exit(EXIT_USAGE)
+    if fail_under is not None and any(d["score"] < fail_under for d in result.analysed):
+        raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+
+def _progress(total: int, no_color: bool) -> tuple[Any, Any]:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        """Documents per second."""
+
+        def render(self, task: Task) -> Text:
+            return Text(f"{task.speed:.1f} docs/s" if task.speed else "")
+
+    console = Console(stderr=True, no_color=no_color or bool(os.environ.get("NO_COLOR")))
+    progress = Progress(
+        TextColumn("analysing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+    task = progress.add_task("batch", total=total)
+    return progress, task
+
+
+def _write_batch_outputs(result: Any, out: Path | None) -> None:
+    if out is None:
+        return
+    from ptcheck.batch import Saver, safe_output_path, write_atomic
+    from ptcheck.documents import read_document
+    from ptcheck.formatters.csv import render_matrix
+    from ptcheck.formatters.html import render_report
+
+    Saver(out).maybe_save(result, force=True)
+    data = result.as_dict()
+    write_atomic(
+        safe_output_path(out, "matrix.csv"), render_matrix(result.analysed, data["failed"])
+    )
+    texts: dict[str, str] = {}
+    for outcome in result.outcomes:
+        if outcome.ok:
+            text = outcome.text
+            if not text:  # resumed: read it again for the report
+                try:
+                    text = read_document(Path(outcome.path)).text
+                except PtcheckError:
+                    text = ""
+            texts[outcome.path] = text
+    write_atomic(
+        safe_output_path(out, "report.html"), render_report(result.analysed, texts, data["failed"])
+    )
+
+
+def _batch_summary(result: Any, no_color: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(
+        no_color=no_color or bool(os.environ.get("NO_COLOR")),
+        width=int(os.environ.get("COLUMNS", "0")) or 120,
+    )
+    documents = sorted(result.analysed, key=lambda d: -d["score"])
+    table = Table(title="Documents by score")
+    table.add_column("document")
+    table.add_column("score", justify="right")
+    table.add_column("verdict")
+    categories = [c["id"] for c in documents[0]["categories"]] if documents else []
+    for category in categories:
+        table.add_column(category, justify="right")
+    for document in documents:
+        table.add_row(
+            document["document"]["path"],
+            f"{document['score']:.1f}",
+            document["verdict"],
+            *(f"{c['score']:.0f}" for c in document["categories"]),
+        )
+    if documents:
+        console.print(table)
+    summary = result.as_dict()["summary"]
+    verdicts = ", ".join(f"{k} {v}" for k, v in sorted(summary["by_verdict"].items()))
+    skipped = f" ({result.skipped} from an earlier run)" if result.skipped else ""
+    console.print(
+        f"{summary['analysed']} analysed{skipped}, {summary['failed']} failed"
+        + (f"; {verdicts}" if verdicts else "")
+    )
+
+
 @app.command("eval")
 def evaluate(
     folder: Path = typer.Argument(

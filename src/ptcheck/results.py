@@ -138,6 +138,7 @@ class DocumentResult:
     categories: tuple[CategoryResult, ...]
     items: tuple[ItemResult, ...]
     offences: tuple[str, ...] = field(default=())
+    text: str = field(default="", repr=False, compare=False)  # for reports; not serialized
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract (schema_version 1), builtins only."""

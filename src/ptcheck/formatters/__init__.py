@@ -29,9 +29,11 @@ def renderer(name: str) -> Renderer:
         from ptcheck.formatters.json import render
     elif name == "markdown":
         from ptcheck.formatters.markdown import render
+    elif name == "html":
+        from ptcheck.formatters.html import render
     else:
         from ptcheck.formatters.text import render
     return render
 
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("text", "json", "markdown", "html")

@@ -1,0 +1,340 @@
+"""Analyse many statutes: collect the files, run them in a process pool, keep every result.
+
+Workers are forked once each and build the checklist and the spaCy pipeline once, not
+once per file. A file that cannot be read is recorded with its error; it never stops the
+batch. Results are written atomically, as they come, so that an interruption keeps all
+that was computed and `--resume` carries on from there.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import hashlib
+import json
+import multiprocessing
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ptcheck import __version__
+from ptcheck.checklist import LoadedChecklist, load_checklist
+from ptcheck.documents import DEFAULT_MAX_SIZE, SUPPORTED_SUFFIXES
+from ptcheck.errors import PtcheckError
+from ptcheck.results import SCHEMA_VERSION
+
+SAVE_EVERY_SECONDS = 2.0
+
+
+@dataclass
+class Outcome:
+    """One file's outcome: its analysis (the JSON contract) or its error, and its text."""
+
+    path: str
+    result: dict[str, Any] | None = None
+    error: str = ""
+    text: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was analysed."""
+        return self.result is not None
+
+
+@dataclass
+class BatchResult:
+    """Every outcome of a batch, in the order of the files."""
+
+    checklist: LoadedChecklist
+    outcomes: list[Outcome] = field(default_factory=list)
+    skipped: int = 0  # files already in results.json (with --resume)
+
+    @property
+    def analysed(self) -> list[dict[str, Any]]:
+        """The results of the files that were analysed."""
+        return [o.result for o in self.outcomes if o.result is not None]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """The files that could not be read."""
+        return [o for o in self.outcomes if not o.ok]
+
+    def as_dict(self) -> dict[str, Any]:
+        """results.json: builtins only."""
+        checklist = self.checklist.checklist
+        verdicts: dict[str, int] = {}
+        for result in self.analysed:
+            verdicts[result["verdict"]] = verdicts.get(result["verdict"], 0) + 1
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "ptcheck", "version": __version__},
+            "checklist": {
+                "id": checklist.id,
+                "version": checklist.version,
+                "title": checklist.title,
+                "sha256": self.checklist.sha256,
+            },
+            "summary": {
+                "documents": len(self.outcomes),
+                "analysed": len(self.analysed),
+                "failed": len(self.failed),
+                "by_verdict": verdicts,
+            },
+            "documents": self.analysed,
+            "failed": [{"path": o.path, "error": o.error} for o in self.failed],
+        }
+
+
+# --------------------------------------------------------------------------- collecting
+
+
+def collect(
+    paths: Iterable[str], include: list[str] | None = None, exclude: list[str] | None = None
+) -> tuple[list[Path], list[Outcome]]:
+    """The documents named by `paths` (files, folders, globs), and the paths that are not there.
+
+    Folders are walked recursively without following links to folders (no loops);
+    only supported document types are taken from them. `include`/`exclude` are globs
+    matched against the file name and the path.
+    """
+    found: dict[str, Path] = {}
+    problems: list[Outcome] = []
+    for raw in paths:
+        if glob.has_magic(raw):
+            # Path.glob takes no absolute patterns; users give both.
+            matches = sorted(glob.glob(raw, recursive=True))  # noqa: PTH207
+            if not matches:
+                problems.append(Outcome(raw, error=f"{raw}: no file matches this pattern"))
+            for match in matches:
+                _add(Path(match), found, explicit=False)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path, followlinks=False):
+                dirs.sort()
+                for name in sorted(files):
+                    _add(Path(folder) / name, found, explicit=False)
+        elif path.exists() or path.is_symlink():
+            _add(path, found, explicit=True)
+        else:
+            problems.append(Outcome(raw, error=f"{raw}: no such file or folder"))
+    selected = [path for path in found.values() if _wanted(path, include or [], exclude or [])]
+    return selected, problems
+
+
+def _add(path: Path, found: dict[str, Path], explicit: bool) -> None:
+    if not explicit and (
+        path.suffix.lower() not in SUPPORTED_SUFFIXES or path.name.startswith(".")
+    ):
+        return
+    found.setdefault(os.path.normpath(path), path)
+
+
+def _wanted(path: Path, include: list[str], exclude: list[str]) -> bool:
+    text = path.as_posix()
+
+    def hit(patterns: list[str]) -> bool:
+        return any(fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(text, p) for p in patterns)
+
+    return (not include or hit(include)) and not hit(exclude)
+
+
+# --------------------------------------------------------------------------- workers
+
+_WORKER: Any = None  # the Analyzer of this worker process
+
+
+def _init_worker(checklist_path: str | None) -> None:
+    global _WORKER
+    from ptcheck.analysis import Analyzer
+
+    _WORKER = Analyzer(load_checklist(Path(checklist_path) if checklist_path else None))
+
+
+def _analyze_one(path: str, max_size: int, keep_text: bool) -> Outcome:
+    from ptcheck.documents import read_document
+
+    try:
+        document = read_document(Path(path), max_size)
+        result = _WORKER.analyze(document)
+    except PtcheckError as error:
+        return Outcome(path, error=error.message)
+    except (OSError, MemoryError, RecursionError) as error:  # a file that vanished, etc.
+        return Outcome(path, error=f"{path}: {error.__class__.__name__}: {error}")
+    return Outcome(path, result=result.as_dict(), text=document.text if keep_text else "")
+
+
+def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes (None when it cannot be read)."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclass
+class BatchOptions:
+    """How to run a batch."""
+
+    jobs: int = 0  # 0: every core
+    max_size: int = DEFAULT_MAX_SIZE
+    keep_text: bool = False  # needed for the HTML report
+    resume_from: Path | None = None  # a results.json whose documents need not be redone
+
+
+def run_batch(
+    files: list[Path],
+    loaded: LoadedChecklist,
+    options: BatchOptions,
+    on_outcome: Callable[[BatchResult, Outcome], None] | None = None,
+    on_skip: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Analyse `files`; call `on_outcome` after each (for progress and incremental saving)."""
+    batch = BatchResult(loaded)
+    todo = list(files)
+    if options.resume_from is not None:
+        done = _previous_results(options.resume_from, loaded)
+        kept: list[Path] = []
+        for path in todo:
+            digest = file_sha256(path)
+            previous = done.get(digest or "")
+            if previous is not None:
+                document = {**previous["document"], "path": str(path)}
+                batch.outcomes.append(Outcome(str(path), result={**previous, "document": document}))
+                batch.skipped += 1
+            else:
+                kept.append(path)
+        todo = kept
+        if on_skip:
+            on_skip(batch.skipped)
+    jobs = options.jobs or os.cpu_count() or 1
+    checklist_path = str(loaded.path)
+    if jobs <= 1 or len(todo) <= 1:
+        _init_worker(checklist_path)
+        for path in todo:
+            _record(batch, _analyze_one(str(path), options.max_size, options.keep_text), on_outcome)
+        return batch
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if fork:
+        _init_worker(checklist_path)  # built once here; forked workers inherit it
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    initializer = None if fork else _init_worker
+    initargs: tuple[str, ...] = () if fork else (checklist_path,)
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=initializer, initargs=initargs
+    ) as pool:
+        pending: set[Future[Outcome]] = set()
+        queue: Iterator[Path] = iter(todo)
+        try:
+            for path in queue:
+                pending.add(
+                    pool.submit(_analyze_one, str(path), options.max_size, options.keep_text)
+                )
+                if len(pending) >= jobs * 4:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        _record(batch, future.result(), on_outcome)
+            for future in _as_done(pending):
+                _record(batch, future.result(), on_outcome)
+        except KeyboardInterrupt:
+            for future in pending:
+                future.cancel()
+            raise
+    order = {str(path): i for i, path in enumerate(files)}
+    batch.outcomes.sort(key=lambda o: order.get(o.path, len(order)))
+    return batch
+
+
+def _as_done(pending: set[Future[Outcome]]) -> Iterator[Future[Outcome]]:
+    while pending:
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        yield from finished
+
+
+def _record(
+    batch: BatchResult, outcome: Outcome, on_outcome: Callable[[BatchResult, Outcome], None] | None
+) -> None:
+    batch.outcomes.append(outcome)
+    if on_outcome:
+        on_outcome(batch, outcome)
+
+
+def _previous_results(path: Path, loaded: LoadedChecklist) -> dict[str, dict[str, Any]]:
+    """Results of an earlier run (same checklist and version), by document hash."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    checklist = data.get("checklist", {}) if isinstance(data, dict) else {}
+    if (checklist.get("id"), checklist.get("version"), checklist.get("sha256")) != (
+        loaded.checklist.id,
+        loaded.checklist.version,
+        loaded.sha256,
+    ):
+        return {}
+    return {
+        doc["document"]["sha256"]: doc
+        for doc in data.get("documents", [])
+        if isinstance(doc, dict) and "document" in doc
+    }
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(temporary).chmod(0o666 & ~umask)  # mkstemp makes it private; a report is not
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def safe_output_path(folder: Path, name: str) -> Path:
+    """`folder/name`, refusing names that would leave the folder."""
+    target = (folder / name).resolve()
+    if folder.resolve() not in target.parents:
+        raise PtcheckError(f"{name}: refusing to write outside {folder}")
+    return target
+
+
+class Saver:
+    """Saves results.json every few seconds while a batch runs, and at the end."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.last = 0.0
+
+    def maybe_save(self, batch: BatchResult, force: bool = False) -> None:
+        """Write results.json when due (or when `force`)."""
+        if self.folder is None:
+            return
+        now = time.monotonic()
+        if force or now - self.last >= SAVE_EVERY_SECONDS:
+            write_atomic(
+                safe_output_path(self.folder, "results.json"),
+                json.dumps(batch.as_dict(), ensure_ascii=False, indent=1),
+            )
+            self.last = now

@@ -1,0 +1,36 @@
+"""CSV: the document-by-item matrix (one row per document, one column per item)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(text: str) -> str:
+    """A spreadsheet-safe cell: a leading formula character is neutralised."""
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def render_matrix(
+    documents: Sequence[Mapping[str, Any]], failed: Sequence[Mapping[str, str]]
+) -> str:
+    """path, score, verdict, then one status column per item; failed files with their error."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    item_ids = [item["id"] for item in documents[0]["items"]] if documents else []
+    writer.writerow(["path", "score", "verdict", *item_ids, "error"])
+    for document in documents:
+        writer.writerow(
+            [cell(document["document"]["path"]), f"{document['score']:.1f}", document["verdict"]]
+            + [item["status"] for item in document["items"]]
+            + [""]
+        )
+    for failure in failed:
+        writer.writerow(
+            [cell(failure["path"]), "", "error", *[""] * len(item_ids), cell(failure["error"])]
+        )
+    return buffer.getvalue()

@@ -1,0 +1,191 @@
+"""`ptcheck batch`: collection, failures recorded, outputs, resume, formats, the HTML report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ptcheck.batch import collect, safe_output_path
+from ptcheck.cli import app
+from ptcheck.errors import PtcheckError
+
+from .conftest import SAMPLE_LAWS
+
+runner = CliRunner()
+LAWS = ["model_complete.txt", "women_children_only.txt", "no_ancillary_offences.txt"]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "laws"
+    (root / "sub").mkdir(parents=True)
+    for name in LAWS[:2]:
+        shutil.copy(SAMPLE_LAWS / name, root / name)
+    shutil.copy(SAMPLE_LAWS / LAWS[2], root / "sub" / LAWS[2])
+    (root / "notes.json").write_text("{}")  # not a supported document: not collected
+    (root / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(200)))
+    return root
+
+
+def test_collect_walks_folders_and_applies_globs(folder: Path) -> None:
+    files, missing = collect([str(folder)])
+    assert sorted(p.name for p in files) == sorted([*LAWS, "broken.txt"])
+    assert missing == []
+    files, _ = collect([str(folder)], include=["*complete*"], exclude=[])
+    assert [p.name for p in files] == ["model_complete.txt"]
+    files, _ = collect([str(folder / "**" / "*.txt")], exclude=["*/sub/*"])
+    assert "no_ancillary_offences.txt" not in [p.name for p in files]
+    _, missing = collect([str(folder / "nope"), str(folder / "*.pdf")])
+    assert [m.error for m in missing] == [
+        f"{folder / 'nope'}: no such file or folder",
+        f"{folder / '*.pdf'}: no file matches this pattern",
+    ]
+
+
+def test_a_symlink_loop_does_not_hang_collection(folder: Path) -> None:
+    (folder / "sub" / "loop").symlink_to(folder, target_is_directory=True)
+    files, _ = collect([str(folder)])
+    assert len(files) == 4
+
+
+def test_one_bad_file_never_stops_the_batch(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["batch", str(folder), "--out", str(out), "-j", "2", "--no-color"])
+    assert result.exit_code == 2
+    assert f"ptcheck: error: {folder / 'broken.txt'}: binary file (a PNG image)" in result.stderr
+    assert "3 analysed, 1 failed" in result.stdout
+    data = json.loads((out / "results.json").read_text())
+    assert data["summary"] == {
+        "documents": 4,
+        "analysed": 3,
+        "failed": 1,
+        "by_verdict": {"compliant": 1, "partial": 2},
+    }
+    assert [f["path"] for f in data["failed"]] == [str(folder / "broken.txt")]
+    assert all(d["schema_version"] == 1 and len(d["items"]) == 34 for d in data["documents"])
+    rows = list(csv.reader(io.StringIO((out / "matrix.csv").read_text())))
+    assert rows[0][:4] == ["path", "score", "verdict", "act.recruitment"]
+    assert len(rows) == 5
+    by_path = {row[0]: row for row in rows[1:]}
+    women = by_path[str(folder / "women_children_only.txt")]
+    assert women[rows[0].index("scope.all_victims")] == "missing"
+    assert by_path[str(folder / "broken.txt")][2] == "error"
+
+
+def test_jobs_do_not_change_results(folder: Path) -> None:
+    one = json.loads(runner.invoke(app, ["batch", str(folder), "-j", "1", "-f", "json"]).stdout)
+    two = json.loads(runner.invoke(app, ["batch", str(folder), "-j", "2", "-f", "json"]).stdout)
+    assert one == two
+
+
+def test_resume_skips_what_is_done(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (folder / "broken.txt").unlink()
+    first = runner.invoke(app, ["batch", str(folder), "--out", str(out), "-j", "1"])
+    assert first.exit_code == 0
+    shutil.copy(SAMPLE_LAWS / "force_threats_only.txt", folder / "force_threats_only.txt")
+    again = runner.invoke(app, ["batch", str(folder), "--out", str(out), "--resume", "-j", "1"])
+    assert again.exit_code == 0
+    assert "4 analysed (3 from an earlier run), 0 failed" in again.stdout
+    assert len(json.loads((out / "results.json").read_text())["documents"]) == 4
+
+
+def test_fail_under_and_csv_to_stdout(folder: Path) -> None:
+    (folder / "broken.txt").unlink()
+    result = runner.invoke(
+        app, ["batch", str(folder), "-f", "csv", "--fail-under", "99", "-j", "1"]
+    )
+    assert result.exit_code == 1
+    assert result.stdout.startswith("path,score,verdict,act.recruitment")
+
+
+def test_outputs_never_leave_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(PtcheckError, match="refusing to write outside"):
+        safe_output_path(tmp_path, "../escape.json")
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows = 0
+        self.marks: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "tr" and values.get("class") == "doc-row":
+            self.rows += 1
+        if tag == "mark":
+            self.marks.append(values.get("class") or "")
+        if tag == "script":
+            self.scripts += 1
+
+
+def test_html_report_is_self_contained_and_escaped(folder: Path, tmp_path: Path) -> None:
+    hostile = folder / "hostile.txt"
+    hostile.write_text(
+        (SAMPLE_LAWS / "model_complete.txt").read_text()
+        + "\n<script>alert('x')</script> ]]> | `code` \x07\n"
+    )
+    out = tmp_path / "out"
+    runner.invoke(app, ["batch", str(folder), "--out", str(out), "-j", "1"])
+    page = (out / "report.html").read_text()
+    parsed = _Collect()
+    parsed.feed(page)
+    assert parsed.rows == 4
+    assert parsed.scripts == 0
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "\x07" not in page
+    assert any("i-act-recruitment" in m for m in parsed.marks)
+    assert "http://" not in page and "https://" not in page
+
+
+def test_analyze_format_html_gives_the_single_document_report() -> None:
+    result = runner.invoke(app, ["analyze", str(SAMPLE_LAWS / "model_complete.txt"), "-f", "html"])
+    assert result.exit_code == 0
+    parsed = _Collect()
+    parsed.feed(result.stdout)
+    assert parsed.rows == 1 and parsed.marks
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_report_in_a_real_browser(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runner.invoke(app, ["batch", str(folder), "--out", str(out), "-j", "1"])
+    assert CHROMIUM is not None
+    flags = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1400,1000",
+    ]
+    url = (out / "report.html").as_uri()
+    dom = subprocess.run(
+        [*flags, "--dump-dom", url], capture_output=True, text=True, timeout=120
+    ).stdout
+    parsed = _Collect()
+    parsed.feed(dom)
+    assert parsed.rows == 3  # one heatmap row per analysed document
+    assert any("i-act-recruitment" in m for m in parsed.marks)  # the item's evidence is highlighted
+    shot = Path(os.environ.get("PTCHECK_SCREENSHOT_DIR", tmp_path)) / "report.png"
+    subprocess.run([*flags, f"--screenshot={shot}", url], capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 10_000
