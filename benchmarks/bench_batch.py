@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_analyze import statute_like  # noqa: E402
+from bench_analyze import statute_like
 
 
 def run(ptcheck: str, folder: Path, jobs: int) -> tuple[float, float]:
