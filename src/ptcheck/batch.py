@@ -230,11 +230,10 @@ def run_batch(
     if fork:
         _init_worker(checklist_path)  # built once here; forked workers inherit it
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    initializer = None if fork else _init_worker
-    initargs: tuple[str, ...] = () if fork else (checklist_path,)
-    with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=initializer, initargs=initargs
-    ) as pool:
+    pool_options: dict[str, Any] = (
+        {} if fork else {"initializer": _init_worker, "initargs": (checklist_path,)}
+    )
+    with ProcessPoolExecutor(jobs, mp_context=context, **pool_options) as pool:
         pending: set[Future[Outcome]] = set()
         queue: Iterator[Path] = iter(todo)
         try:
