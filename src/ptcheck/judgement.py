@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ class Judge:
         self.checklist = checklist
         self.structure = structure
         self.hits = hits
+        self._breaks: dict[int, list[int]] = {}  # sentence ends per provision start
         locate = checklist.locate
         self.kept = [
             i
@@ -251,8 +253,14 @@ class Judge:
     def _sentence_of(self, offset: int) -> tuple[int, int]:
         """(provision start, sentence number in it) of a character offset."""
         provision = self.structure.provision_at(offset)
-        before = self.structure.text[provision.start : offset]
-        return provision.start, len(_SENTENCE_BREAK.findall(before))
+        breaks = self._breaks.get(provision.start)
+        if breaks is None:
+            text = self.structure.text
+            breaks = [
+                m.end() for m in _SENTENCE_BREAK.finditer(text, provision.start, provision.end)
+            ]
+            self._breaks[provision.start] = breaks
+        return provision.start, bisect.bisect_right(breaks, offset)
 
     # ------------------------------------------------------------------ items
 

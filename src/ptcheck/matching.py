@@ -8,6 +8,7 @@ paragraphs are read together.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -288,18 +289,19 @@ def _near(
     ]
     if any(not found for found in candidates):
         return None
+    positions = [[h.token for h in found] for found in candidates]
     for anchor in candidates[0]:
         chosen = [anchor]
         previous = anchor.token
-        for others in candidates[1:]:
+        for others, tokens in zip(candidates[1:], positions[1:], strict=True):
             # Each child needs a hit of its own: "recruits" cannot stand for two children.
-            taken = {(h.start, h.end) for h in chosen}
+            low = max(anchor.token - within, previous + 1 if ordered else anchor.token - within)
+            first = bisect.bisect_left(tokens, low)
+            last = bisect.bisect_right(tokens, anchor.token + within)
             close = [
                 h
-                for h in others
-                if abs(h.token - anchor.token) <= within
-                and (not ordered or h.token > previous)
-                and not any(h.start < t_end and t_start < h.end for t_start, t_end in taken)
+                for h in others[first:last]
+                if not any(h.start < c.end and c.start < h.end for c in chosen)
             ]
             if not close:
                 break
