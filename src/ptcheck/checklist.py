@@ -21,7 +21,7 @@ from ptcheck.errors import ChecklistError
 
 DEFAULT_CHECKLIST_NAME = "tip-protocol.yaml"
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
-MAX_YAML_NODES = 200_000  # bounds alias expansion ("billion laughs")
+MAX_ALIAS_EXPANSION = 100_000  # nodes reached again through aliases ("billion laughs")
 MAX_CHECKLIST_BYTES = 5_000_000
 
 
@@ -242,7 +242,8 @@ class _Builder:
         self.source = source
         self.positions: dict[KeyPath, Position] = {}
         self.problems: list[str] = []
-        self.nodes = 0
+        self.seen: set[int] = set()
+        self.repeats = 0
         self._constructor = yaml.constructor.SafeConstructor()
 
     def problem(self, node: yaml.Node, path: KeyPath, message: str) -> None:
@@ -250,9 +251,11 @@ class _Builder:
         self.problems.append(f"{self.source}:{line}:{col}: {format_path(path)}: {message}")
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_YAML_NODES:
-            raise _TooLarge
+        if id(node) in self.seen:
+            self.repeats += 1
+            if self.repeats > MAX_ALIAS_EXPANSION:
+                raise _TooLarge
+        self.seen.add(id(node))
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
@@ -330,7 +333,7 @@ def parse_checklist(text: str, source: str) -> Checklist:
         data = builder.build(root, ())
     except _TooLarge:
         raise ChecklistError(
-            [f"{source}:1:1: (top): more than {MAX_YAML_NODES} nodes (alias expansion?)"]
+            [f"{source}:1:1: (top): aliases expand to more than {MAX_ALIAS_EXPANSION} nodes"]
         ) from None
     problems = list(builder.problems)
     if not isinstance(data, dict):

@@ -1,0 +1,113 @@
+"""Hypothesis properties of analyze: it terminates, is complete, bounded and deterministic."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ptcheck.analysis import Analyzer
+
+from .conftest import SAMPLE_LAWS
+
+LEGAL = [
+    "Section",
+    "3.",
+    "(1)",
+    "(a)",
+    "A",
+    "person",
+    "who",
+    "recruits",
+    "transports",
+    "harbours",
+    "another",
+    "for",
+    "the",
+    "purpose",
+    "of",
+    "exploitation",
+    "commits",
+    "an",
+    "offence",
+    "by",
+    "force",
+    "threats",
+    "deception",
+    "child",
+    "under",
+    "eighteen",
+    "consent",
+    "irrelevant",
+    "attempts",
+    "aids",
+    "organizes",
+    "woman",
+    "into",
+    "or",
+    "out",
+    "country",
+    "“",
+    "”",
+    "—",
+    "\n",
+]
+NON_LEGAL = [
+    "The",
+    "garden",
+    "was",
+    "quiet",
+    "and",
+    "green",
+    "birds",
+    "sang",
+    "near",
+    "river",
+    "today.",
+]
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def words(vocabulary: list[str]) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(vocabulary), min_size=1, max_size=120).map(" ".join)
+
+
+texts = st.one_of(st.text(min_size=1, max_size=400), words(LEGAL))
+
+
+@SETTINGS
+@given(texts)
+def test_any_text_gives_every_item_once_and_a_bounded_score(analyzer: Analyzer, text: str) -> None:
+    result = analyzer.analyze_text(text)
+    assert [i.id for i in result.items] == [i.id for i in analyzer.checklist.items]
+    assert 0.0 <= result.score <= 100.0
+    for item in result.items:
+        assert item.status in {"met", "partial", "missing"}
+        if item.status == "met":
+            assert item.evidence
+
+
+@SETTINGS
+@given(texts)
+def test_the_same_input_gives_byte_identical_json(analyzer: Analyzer, text: str) -> None:
+    first = json.dumps(analyzer.analyze_text(text).as_dict(), sort_keys=True)
+    second = json.dumps(analyzer.analyze_text(text).as_dict(), sort_keys=True)
+    assert first == second
+
+
+LAWS = [path.read_text(encoding="utf-8") for path in sorted(SAMPLE_LAWS.glob("*.txt"))]
+
+
+@SETTINGS
+@given(st.sampled_from(LAWS), words(NON_LEGAL))
+def test_an_unrelated_paragraph_never_turns_met_into_missing(
+    analyzer: Analyzer, law: str, paragraph: str
+) -> None:
+    before = analyzer.analyze_text(law)
+    after = analyzer.analyze_text(law.rstrip("\n") + "\n\n" + paragraph + "\n")
+    for old, new in zip(before.items, after.items, strict=True):
+        if old.status == "met":
+            assert new.status == "met", old.id
