@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from ptcheck.checklist import LoadedChecklist
 from ptcheck.documents import DEFAULT_MAX_SIZE, Document, read_document
 from ptcheck.judgement import NO_OFFENCE, Judge
 from ptcheck.matching import TermMatcher
-from ptcheck.results import ChecklistInfo, DocumentInfo, DocumentResult
+from ptcheck.results import STATUSES, ChecklistInfo, DocumentInfo, DocumentResult
 from ptcheck.scoring import category_results, verdict, weighted_score
 from ptcheck.structure import parse_structure
+from ptcheck.waivers import Waiver, apply_waivers, inline_waivers
 
 _FUNCTION_WORDS = {
     "en": {
@@ -79,32 +81,36 @@ class Analyzer:
             self._matchers[language] = TermMatcher(self.checklist, language)
         return self._matchers[language]
 
-    def analyze_path(self, path: Path, max_size: int = DEFAULT_MAX_SIZE) -> DocumentResult:
+    def analyze_path(
+        self, path: Path, max_size: int = DEFAULT_MAX_SIZE, waivers: Sequence[Waiver] = ()
+    ) -> DocumentResult:
         """Read and analyse one file (raises InputError when it cannot be read)."""
-        return self.analyze(read_document(path, max_size))
+        return self.analyze(read_document(path, max_size), waivers)
 
     def analyze_text(self, text: str, path: str = "<text>") -> DocumentResult:
         """Analyse a text given directly (tests, examples)."""
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return self.analyze(Document(path, text, "text", digest, "utf-8"))
 
-    def analyze(self, document: Document) -> DocumentResult:
-        """Analyse a document that has been read."""
+    def analyze(self, document: Document, waivers: Sequence[Waiver] = ()) -> DocumentResult:
+        """Analyse a document that has been read; apply waivers (and those written in it)."""
         text = document.text
         language = detect_language(text, list(self.checklist.languages))
         structure = parse_structure(text)
         hits = self.matcher(language).section_hits(structure)
         judge = Judge(self.checklist, structure, hits)
         items = judge.results()
+        every_waiver = [*waivers, *inline_waivers(text, document.path)]
+        items, warnings = apply_waivers(items, every_waiver) if every_waiver else (items, [])
         score = weighted_score(items)
         offence_found = bool(judge.offences)
-        met = sum(i.status == "met" for i in items)
-        partial = sum(i.status == "partial" for i in items)
+        counts = {status: sum(i.status == status for i in items) for status in STATUSES}
         if offence_found:
             summary = (
-                f"{met} of {len(items)} items met, {partial} partial,"
-                f" {len(items) - met - partial} missing;"
-                f" offence provisions: {', '.join(judge.offence_names)}."
+                f"{counts['met']} of {len(items)} items met, {counts['partial']} partial,"
+                f" {counts['missing']} missing"
+                + (f", {counts['waived']} waived" if counts["waived"] else "")
+                + f"; offence provisions: {', '.join(judge.offence_names)}."
             )
         else:
             summary = f"{NO_OFFENCE}: every item is missing."
@@ -125,6 +131,7 @@ class Analyzer:
             summary=summary,
             categories=tuple(category_results(self.checklist, items)),
             items=tuple(items),
-            offences=tuple(judge.offence_names),
+            offences=tuple(judge.offence_places()),
+            warnings=tuple(warnings),
             text=text,
         )

@@ -16,7 +16,9 @@ from ptcheck.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_USAGE, ChecklistE
 
 if TYPE_CHECKING:
     from ptcheck.checklist import LoadedChecklist
+    from ptcheck.config import Config
     from ptcheck.results import DocumentResult
+    from ptcheck.waivers import Waiver
 
 app = typer.Typer(
     help="Check a statute against the UN Trafficking in Persons Protocol (Articles 3 and 5).",
@@ -52,7 +54,7 @@ def _root(
 def _fail(error: PtcheckError, debug: bool) -> NoReturn:
     if debug:
         traceback.print_exc()
-    lines = error.problems if isinstance(error, ChecklistError) else [error.message]
+    lines = error.problems if isinstance(error, ChecklistError) else error.message.split("\n")
     for line in lines:
         typer.echo(f"ptcheck: error: {line}", err=True)
     raise typer.Exit(error.exit_code)
@@ -83,13 +85,41 @@ def _write(text: str, output: Path | None) -> None:
         raise PtcheckError(f"{output}: cannot write ({exc.strerror or exc})") from None
 
 
+FAIL_ON_OPTION = typer.Option(
+    None,
+    "--fail-on",
+    help="Exit 1 when an item of this severity or above is not met: required or recommended.",
+)
+
+
+def _settings(**flags: Any) -> Config:
+    """The configuration file's settings, overridden by the flags given."""
+    from ptcheck.config import load_config
+
+    config = load_config()
+    for key, value in flags.items():
+        config.override(key, value)
+    return config
+
+
+def _waivers(config: Config) -> list[Waiver]:
+    from ptcheck.waivers import Waiver
+
+    waived: dict[str, str] = config.get("waive")
+    source = config.sources["waive"]
+    return [Waiver(item, reason, source) for item, reason in waived.items()]
+
+
 @app.command()
 def analyze(
     files: list[Path] = typer.Argument(
         ..., help="Statutes to analyse (.txt, .md, .pdf, .docx, .html)."
     ),
-    output_format: str = typer.Option(
-        "text", "--format", "-f", help="Output format: text, json or markdown."
+    output_format: str | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="text (default), json, markdown, html, sarif, junit or github.",
     ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the report to this file."
@@ -98,6 +128,7 @@ def analyze(
     fail_under: float | None = typer.Option(
         None, "--fail-under", min=0, max=100, help="Exit 1 when a score is below this (0-100)."
     ),
+    fail_on: str | None = FAIL_ON_OPTION,
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="Show context and messages for every item."
     ),
@@ -105,36 +136,45 @@ def analyze(
     no_color: bool = typer.Option(
         False, "--no-color", help="No colour (NO_COLOR is honoured too)."
     ),
-    max_size: int = typer.Option(
-        50_000_000, "--max-size", min=1, help="Refuse documents larger than this many bytes."
+    max_size: int | None = typer.Option(
+        None, "--max-size", min=1, help="Refuse documents larger than this many bytes (50 MB)."
     ),
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """Analyse statutes and report, item by item, what they cover, with evidence."""
     from ptcheck.formatters import FORMATS, RenderOptions, renderer
 
-    if output_format not in FORMATS:
-        typer.echo(
-            f"ptcheck: error: unknown format {output_format!r} (choose from {', '.join(FORMATS)})",
-            err=True,
-        )
-        raise typer.Exit(EXIT_USAGE)
-    results: list[DocumentResult] = []
-    failed = 0
     try:
+        config = _settings(
+            format=output_format,
+            checklist=str(checklist) if checklist else None,
+            fail_under=fail_under,
+            fail_on=fail_on,
+            max_size=max_size,
+        )
+        _check_choice("format", config.get("format"), FORMATS)
+        if config.get("fail_on") is not None:
+            _check_choice("fail-on", config.get("fail_on"), ("required", "recommended"))
         from ptcheck.analysis import Analyzer
 
-        analyzer = Analyzer(_load(checklist))
+        analyzer = Analyzer(_load(_path(config.get("checklist"))))
     except PtcheckError as error:
         _fail(error, debug)
+    waivers = _waivers(config)
+    results: list[DocumentResult] = []
+    failed = 0
     for path in files:
         try:
-            results.append(analyzer.analyze_path(path, max_size))
+            result = analyzer.analyze_path(path, config.get("max_size"), waivers)
         except PtcheckError as error:
             failed += 1
             if debug:
                 traceback.print_exc()
             typer.echo(f"ptcheck: error: {error.message}", err=True)
+            continue
+        results.append(result)
+        for warning in result.warnings:
+            typer.echo(f"ptcheck: warning: {warning}", err=True)
     options = RenderOptions(
         color=_color(no_color, output),
         width=int(os.environ.get("COLUMNS", "0")) or 110,
@@ -142,19 +182,86 @@ def analyze(
     )
     if results:
         try:
-            _write(renderer(output_format)(results, options), output)
+            _write(renderer(config.get("format"))(results, options), output)
         except PtcheckError as error:
             _fail(error, debug)
-    raise typer.Exit(_exit_code(results, failed, fail_under))
+    raise typer.Exit(_exit_code(results, failed, config.get("fail_under"), config.get("fail_on")))
 
 
-def _exit_code(results: list[DocumentResult], failed: int, fail_under: float | None) -> int:
-    """2 when any document could not be read; 1 when any score is below the threshold; else 0."""
+def _check_choice(name: str, value: str, choices: tuple[str, ...] | set[str]) -> None:
+    if value not in choices:
+        raise PtcheckError(f"unknown {name} {value!r} (choose from {', '.join(choices)})")
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def _exit_code(
+    results: list[DocumentResult], failed: int, fail_under: float | None, fail_on: str | None
+) -> int:
+    """2 when any document could not be read; 1 when a threshold is crossed; else 0.
+
+    Thresholds: a score below `fail_under`; an item not met (missing or partial; waived
+    items count as met) whose severity is `fail_on` or above (required > recommended).
+    """
     if failed:
         return EXIT_USAGE
     if fail_under is not None and any(result.score < fail_under for result in results):
         return EXIT_BELOW_THRESHOLD
+    if fail_on is not None:
+        severities = {"required"} if fail_on == "required" else {"required", "recommended"}
+        for result in results:
+            if any(
+                i.status in ("missing", "partial") and i.severity in severities
+                for i in result.items
+            ):
+                return EXIT_BELOW_THRESHOLD
     return EXIT_OK
+
+
+@app.command("config")
+def show_config(debug: bool = DEBUG_OPTION) -> None:
+    """Print the effective settings and where each comes from."""
+    from ptcheck.config import KEYS
+
+    try:
+        config = _settings()
+    except PtcheckError as error:
+        _fail(error, debug)
+    typer.echo(f"configuration file: {config.path or '(none found from ' + str(Path.cwd()) + ')'}")
+    for key in KEYS:
+        value = config.get(key)
+        typer.echo(f"{key} = {json.dumps(value)}    # {config.sources[key]}")
+
+
+@app.command()
+def diff(
+    old: Path = typer.Argument(..., help="The earlier version of the draft."),
+    new: Path = typer.Argument(..., help="The later version."),
+    output_format: str = typer.Option("text", "--format", "-f", help="text, json or markdown."),
+    checklist: Path | None = CHECKLIST_OPTION,
+    debug: bool = DEBUG_OPTION,
+) -> None:
+    """Compare two versions of a draft: items gained and lost, evidence moved, score change.
+
+    Exits 1 when any item got worse, 0 otherwise.
+    """
+    from ptcheck.analysis import Analyzer
+    from ptcheck.drafts import compare, render_diff
+
+    try:
+        _check_choice("format", output_format, ("text", "json", "markdown"))
+        config = _settings(checklist=str(checklist) if checklist else None)
+        analyzer = Analyzer(_load(_path(config.get("checklist"))))
+        waivers = _waivers(config)
+        before = analyzer.analyze_path(old, config.get("max_size"), waivers)
+        after = analyzer.analyze_path(new, config.get("max_size"), waivers)
+    except PtcheckError as error:
+        _fail(error, debug)
+    comparison = compare(before, after)
+    sys.stdout.write(render_diff(comparison, output_format))
+    raise typer.Exit(EXIT_BELOW_THRESHOLD if comparison.worse else EXIT_OK)
 
 
 @app.command()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ptcheck.checklist import Checklist, Item, Pattern
 from ptcheck.matching import Hit, SectionHits, evaluate
-from ptcheck.results import Evidence, ItemResult, Status
+from ptcheck.results import Evidence, ItemResult, Offence, Status
 from ptcheck.structure import Structure, section_name
 
 MAX_EVIDENCE = 3
@@ -70,6 +70,15 @@ class Judge:
         self.no_means, self.no_means_children = self._means_free()
 
     # ------------------------------------------------------------------ regions
+
+    def offence_places(self) -> list[Offence]:
+        """Each offence section's citation and where its text starts."""
+        places = []
+        for index in self.offences:
+            section = self.structure.sections[index]
+            line, column = self.structure.position(section.start)
+            places.append(Offence(section_name(section), line, column))
+        return places
 
     @property
     def offence_names(self) -> list[str]:

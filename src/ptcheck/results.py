@@ -8,8 +8,8 @@ from typing import Any, Literal
 from ptcheck import __version__
 
 SCHEMA_VERSION = 1
-Status = Literal["met", "partial", "missing"]
-STATUSES: tuple[Status, ...] = ("met", "partial", "missing")
+Status = Literal["met", "partial", "missing", "waived"]
+STATUSES: tuple[Status, ...] = ("met", "partial", "missing", "waived")
 
 
 @dataclass(frozen=True, order=True)
@@ -76,6 +76,7 @@ class CategoryResult:
     met: int
     partial: int
     missing: int
+    waived: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """Builtins only."""
@@ -86,6 +87,7 @@ class CategoryResult:
             "met": self.met,
             "partial": self.partial,
             "missing": self.missing,
+            "waived": self.waived,
         }
 
 
@@ -127,6 +129,19 @@ class ChecklistInfo:
 
 
 @dataclass(frozen=True)
+class Offence:
+    """A provision that creates the trafficking offence: its citation and where it starts."""
+
+    name: str
+    line: int
+    column: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """Builtins only."""
+        return {"name": self.name, "line": self.line, "column": self.column}
+
+
+@dataclass(frozen=True)
 class DocumentResult:
     """The analysis of one document against one checklist."""
 
@@ -137,7 +152,8 @@ class DocumentResult:
     summary: str
     categories: tuple[CategoryResult, ...]
     items: tuple[ItemResult, ...]
-    offences: tuple[str, ...] = field(default=())
+    offences: tuple[Offence, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())
     text: str = field(default="", repr=False, compare=False)  # for reports; not serialized
 
     def as_dict(self) -> dict[str, Any]:
@@ -150,7 +166,8 @@ class DocumentResult:
             "score": self.score,
             "verdict": self.verdict,
             "summary": self.summary,
-            "offences": list(self.offences),
+            "offences": [offence.as_dict() for offence in self.offences],
+            "warnings": list(self.warnings),
             "categories": [c.as_dict() for c in self.categories],
             "items": [i.as_dict() for i in self.items],
         }

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ptcheck.checklist import Checklist
 from ptcheck.results import CategoryResult, ItemResult
 
-CREDIT = {"met": 1.0, "partial": 0.5, "missing": 0.0}
+CREDIT = {"met": 1.0, "partial": 0.5, "missing": 0.0, "waived": 1.0}  # waived: handled elsewhere
 COMPLIANT, PARTIAL, NON_COMPLIANT, NO_OFFENCE = (
     "compliant",
     "partial",
@@ -39,15 +39,16 @@ def category_results(checklist: Checklist, items: Sequence[ItemResult]) -> list[
                 met=sum(item.status == "met" for item in members),
                 partial=sum(item.status == "partial" for item in members),
                 missing=sum(item.status == "missing" for item in members),
+                waived=sum(item.status == "waived" for item in members),
             )
         )
     return results
 
 
 def verdict(items: Sequence[ItemResult], score: float, offence_found: bool) -> str:
-    """compliant: every required item met; partial: score >= 50; else non-compliant."""
+    """compliant: every required item met (or waived); partial: score >= 50; else non-compliant."""
     if not offence_found:
         return NO_OFFENCE
-    if all(item.status == "met" for item in items if item.severity == "required"):
+    if all(item.status in ("met", "waived") for item in items if item.severity == "required"):
         return COMPLIANT
     return PARTIAL if score >= PARTIAL_FROM else NON_COMPLIANT

@@ -31,9 +31,15 @@ def renderer(name: str) -> Renderer:
         from ptcheck.formatters.markdown import render
     elif name == "html":
         from ptcheck.formatters.html import render
+    elif name == "sarif":
+        from ptcheck.formatters.sarif import render
+    elif name == "junit":
+        from ptcheck.formatters.junit import render
+    elif name == "github":
+        from ptcheck.formatters.github import render
     else:
         from ptcheck.formatters.text import render
     return render
 
 
-FORMATS = ("text", "json", "markdown", "html")
+FORMATS = ("text", "json", "markdown", "html", "sarif", "junit", "github")

@@ -1,0 +1,135 @@
+"""Configuration: `[tool.ptcheck]` in pyproject.toml, or a ptcheck.toml, found upwards.
+
+The first folder from the working directory upwards that holds a `ptcheck.toml` or a
+`pyproject.toml` with a `[tool.ptcheck]` table gives the settings (ptcheck.toml first).
+Command-line flags override them. Unknown keys and wrong types are errors naming the file
+and the line.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ptcheck.errors import PtcheckError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+# key -> (type, default, help)
+KEYS: dict[str, tuple[type, Any, str]] = {
+    "checklist": (str, None, "checklist YAML file (relative to the configuration file)"),
+    "format": (str, "text", "output format of analyze"),
+    "fail_under": (float, None, "exit 1 when a score is below this"),
+    "fail_on": (str, None, "exit 1 when an item of this severity or above is not met"),
+    "max_size": (int, 50_000_000, "refuse documents larger than this many bytes"),
+    "jobs": (int, 0, "batch worker processes (0: every core)"),
+    "include": (list, [], "batch: only files matching these globs"),
+    "exclude": (list, [], "batch: leave out files matching these globs"),
+    "waive": (dict, {}, "item id -> reason: handled elsewhere"),
+}
+FAIL_ON = ("required", "recommended")
+
+
+@dataclass
+class Config:
+    """Effective settings, and where each came from."""
+
+    values: dict[str, Any] = field(default_factory=lambda: {k: v[1] for k, v in KEYS.items()})
+    sources: dict[str, str] = field(default_factory=lambda: dict.fromkeys(KEYS, "default"))
+    path: Path | None = None
+
+    def get(self, key: str) -> Any:
+        """The value of a setting."""
+        return self.values[key]
+
+    def override(self, key: str, value: Any) -> None:
+        """A command-line flag wins over the file (None: the flag was not given)."""
+        if value is not None and value != [] and value != ():
+            self.values[key] = list(value) if isinstance(value, tuple) else value
+            self.sources[key] = "command line"
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ptcheck.toml, or pyproject.toml with [tool.ptcheck], from `start` upwards."""
+    for folder in (start, *start.parents):
+        candidate = folder / "ptcheck.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and re.search(r"^\s*\[tool\.ptcheck", _read(pyproject), re.M):
+            return pyproject
+    return None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PtcheckError(
+            f"{path}: cannot read configuration ({exc.__class__.__name__})"
+        ) from None
+
+
+def load_config(start: Path | None = None) -> Config:
+    """Settings from the configuration file found from `start` (default: the working folder)."""
+    config = Config()
+    path = find_config((start or Path.cwd()).resolve())
+    if path is None:
+        return config
+    text = _read(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PtcheckError(f"{path}: {exc}") from None
+    table: dict[str, Any] = (
+        data.get("tool", {}).get("ptcheck", {}) if path.name == "pyproject.toml" else data
+    )
+    header = "[tool.ptcheck" if path.name == "pyproject.toml" else ""
+    problems = []
+    for key, raw in table.items():
+        value: Any = raw
+        line = _line_of(text, key, header)
+        if key not in KEYS:
+            problems.append(f"{path}:{line}: unknown key {key!r} (known: {', '.join(KEYS)})")
+            continue
+        kind: Any = KEYS[key][0]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            problems.append(f"{path}:{line}: {key} must be a {kind.__name__}")
+            continue
+        if key == "fail_on" and value not in FAIL_ON:
+            problems.append(f"{path}:{line}: fail_on must be one of {', '.join(FAIL_ON)}")
+            continue
+        if key == "waive" and not all(isinstance(v, str) for v in value.values()):
+            problems.append(f"{path}:{line}: waive maps item ids to reasons (strings)")
+            continue
+        if key == "checklist":
+            value = str((path.parent / value).resolve())
+        config.values[key] = value
+        config.sources[key] = f"{path}:{line}"
+    if problems:
+        raise PtcheckError("\n".join(problems))
+    config.path = path
+    return config
+
+
+def _line_of(text: str, key: str, header: str) -> int:
+    """1-based line where `key` is set (after `header` when given)."""
+    lines = text.splitlines()
+    start = (
+        next((i for i, line in enumerate(lines) if line.strip().startswith(header)), 0)
+        if header
+        else 0
+    )
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=.]")
+    for index in range(start, len(lines)):
+        if pattern.match(lines[index]):
+            return index + 1
+    return start + 1
