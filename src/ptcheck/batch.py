@@ -27,6 +27,7 @@ from ptcheck.checklist import LoadedChecklist, load_checklist
 from ptcheck.documents import DEFAULT_MAX_SIZE, SUPPORTED_SUFFIXES
 from ptcheck.errors import PtcheckError
 from ptcheck.results import SCHEMA_VERSION
+from ptcheck.waivers import Waiver
 
 SAVE_EVERY_SECONDS = 2.0
 
@@ -156,17 +157,17 @@ def _init_worker(checklist_path: str | None) -> None:
     _WORKER = Analyzer(load_checklist(Path(checklist_path) if checklist_path else None))
 
 
-def _analyze_one(path: str, max_size: int, keep_text: bool) -> Outcome:
+def _analyze_one(path: str, options: BatchOptions) -> Outcome:
     from ptcheck.documents import read_document
 
     try:
-        document = read_document(Path(path), max_size)
-        result = _WORKER.analyze(document)
+        document = read_document(Path(path), options.max_size)
+        result = _WORKER.analyze(document, options.waivers)
     except PtcheckError as error:
         return Outcome(path, error=error.message)
     except (OSError, MemoryError, RecursionError) as error:  # a file that vanished, etc.
         return Outcome(path, error=f"{path}: {error.__class__.__name__}: {error}")
-    return Outcome(path, result=result.as_dict(), text=document.text if keep_text else "")
+    return Outcome(path, result=result.as_dict(), text=document.text if options.keep_text else "")
 
 
 def file_sha256(path: Path) -> str | None:
@@ -192,6 +193,7 @@ class BatchOptions:
     max_size: int = DEFAULT_MAX_SIZE
     keep_text: bool = False  # needed for the HTML report
     resume_from: Path | None = None  # a results.json whose documents need not be redone
+    waivers: list[Waiver] = field(default_factory=list)
 
 
 def run_batch(
@@ -224,7 +226,7 @@ def run_batch(
     if jobs <= 1 or len(todo) <= 1:
         _init_worker(checklist_path)
         for path in todo:
-            _record(batch, _analyze_one(str(path), options.max_size, options.keep_text), on_outcome)
+            _record(batch, _analyze_one(str(path), options), on_outcome)
         return batch
     fork = "fork" in multiprocessing.get_all_start_methods()
     if fork:
@@ -238,9 +240,7 @@ def run_batch(
         queue: Iterator[Path] = iter(todo)
         try:
             for path in queue:
-                pending.add(
-                    pool.submit(_analyze_one, str(path), options.max_size, options.keep_text)
-                )
+                pending.add(pool.submit(_analyze_one, str(path), options))
                 if len(pending) >= jobs * 4:
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:

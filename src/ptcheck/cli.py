@@ -153,8 +153,7 @@ def analyze(
             max_size=max_size,
         )
         _check_choice("format", config.get("format"), FORMATS)
-        if config.get("fail_on") is not None:
-            _check_choice("fail-on", config.get("fail_on"), ("required", "recommended"))
+        _severities(config.get("fail_on"))
         from ptcheck.analysis import Analyzer
 
         analyzer = Analyzer(_load(_path(config.get("checklist"))))
@@ -273,7 +272,9 @@ def batch(
     exclude: list[str] = typer.Option(
         [], "--exclude", help="Leave out files matching this glob (repeatable)."
     ),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: every core)."),
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", min=0, help="Worker processes (0: every core)."
+    ),
     out: Path | None = typer.Option(
         None, "--out", help="Write results.json, matrix.csv and report.html here."
     ),
@@ -287,8 +288,9 @@ def batch(
     fail_under: float | None = typer.Option(
         None, "--fail-under", min=0, max=100, help="Exit 1 when a score is below this."
     ),
-    max_size: int = typer.Option(
-        50_000_000, "--max-size", min=1, help="Refuse documents larger than this many bytes."
+    fail_on: str | None = FAIL_ON_OPTION,
+    max_size: int | None = typer.Option(
+        None, "--max-size", min=1, help="Refuse documents larger than this many bytes."
     ),
     no_color: bool = typer.Option(
         False, "--no-color", help="No colour (NO_COLOR is honoured too)."
@@ -298,25 +300,29 @@ def batch(
     """Analyse a whole folder of statutes in parallel; compare them side by side."""
     from ptcheck.batch import BatchOptions, BatchResult, Outcome, Saver, collect, run_batch
 
-    if output_format not in {"text", "json", "csv"}:
-        typer.echo(
-            f"ptcheck: error: unknown format {output_format!r} (choose from text, json, csv)",
-            err=True,
-        )
-        raise typer.Exit(EXIT_USAGE)
-    if resume and out is None:
-        typer.echo("ptcheck: error: --resume needs --out (where results.json is)", err=True)
-        raise typer.Exit(EXIT_USAGE)
     try:
-        loaded = _load(checklist)
+        _check_choice("format", output_format, ("text", "json", "csv"))
+        if resume and out is None:
+            raise PtcheckError("--resume needs --out (where results.json is)")
+        config = _settings(
+            include=include,
+            exclude=exclude,
+            jobs=jobs,
+            fail_under=fail_under,
+            fail_on=fail_on,
+            max_size=max_size,
+            checklist=str(checklist) if checklist else None,
+        )
+        loaded = _load(_path(config.get("checklist")))
     except PtcheckError as error:
         _fail(error, debug)
-    files, missing = collect(paths, include, exclude)
+    files, missing = collect(paths, config.get("include"), config.get("exclude"))
     options = BatchOptions(
-        jobs=jobs,
-        max_size=max_size,
+        jobs=config.get("jobs"),
+        max_size=config.get("max_size"),
         keep_text=out is not None,
         resume_from=(out / "results.json") if resume and out is not None else None,
+        waivers=_waivers(config),
     )
     saver = Saver(out)
     progress, task = _progress(len(files), no_color)
@@ -354,8 +360,23 @@ def batch(
         _batch_summary(result, no_color)
     if result.failed:
         raise typer.Exit(EXIT_USAGE)
-    if fail_under is not None and any(d["score"] < fail_under for d in result.analysed):
-        raise typer.Exit(EXIT_BELOW_THRESHOLD)
+    threshold, severities = config.get("fail_under"), _severities(config.get("fail_on"))
+    for document in result.analysed:
+        below = threshold is not None and document["score"] < threshold
+        unmet = any(
+            i["status"] in ("missing", "partial") and i["severity"] in severities
+            for i in document["items"]
+        )
+        if below or unmet:
+            raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+
+def _severities(fail_on: str | None) -> set[str]:
+    """The severities --fail-on covers: required, or required and recommended."""
+    if fail_on is None:
+        return set()
+    _check_choice("fail-on", fail_on, ("required", "recommended"))
+    return {"required"} if fail_on == "required" else {"required", "recommended"}
 
 
 def _progress(total: int, no_color: bool) -> tuple[Any, Any]:

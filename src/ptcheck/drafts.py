@@ -26,9 +26,11 @@ class Change:
 
     @property
     def kind(self) -> str:
-        """gained, lost, better, worse or moved."""
+        """gained, lost, better, worse, changed (met <-> waived) or moved."""
         if self.before == self.after:
             return "moved"
+        if RANK[self.after] == RANK[self.before]:
+            return "changed"
         if RANK[self.after] > RANK[self.before]:
             return "gained" if RANK[self.after] == 2 else "better"
         return "lost" if RANK[self.before] == 2 else "worse"

@@ -76,7 +76,7 @@ class Judge:
         places = []
         for index in self.offences:
             section = self.structure.sections[index]
-            line, column = self.structure.position(section.start)
+            line, column = self.structure.position(section.label_start)
             places.append(Offence(section_name(section), line, column))
         return places
 

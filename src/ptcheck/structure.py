@@ -76,6 +76,7 @@ class Section:
     heading: str = ""
     provisions: list[int] = field(default_factory=list)
     is_definition: bool = False
+    label_start: int = 0  # where the label itself stands (after any heading above it)
 
 
 @dataclass
@@ -130,7 +131,9 @@ class _Builder:
         start = self.pending_heading_start if self.pending_heading_start is not None else offset
         if self.sections:
             self.sections[-1].end = start
-        self.sections.append(Section(label, keyword, start, len(self.text), self.pending_heading))
+        self.sections.append(
+            Section(label, keyword, start, len(self.text), self.pending_heading, label_start=offset)
+        )
         self.stack = [("section", label)]
         self.last_letter = ""
         self.pending_heading, self.pending_heading_start = "", None
