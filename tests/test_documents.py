@@ -194,3 +194,14 @@ def test_html_drops_scripts_and_keeps_blocks(tmp_path: Path) -> None:
         "",
         "(2) Second.",
     ]
+
+
+def test_docx_with_a_damaged_deflate_stream(tmp_path: Path) -> None:
+    good = bytearray(_docx(["Section 3", "(1) A person who harbours another person."] * 50))
+    with zipfile.ZipFile(io.BytesIO(bytes(good))) as archive:
+        info = archive.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start + 10, start + info.compress_size - 10, 7):
+        good[offset] ^= 0x5A  # damage the compressed body, keep the archive's directory
+    with pytest.raises(InputError, match=r"not a valid \.docx \("):
+        read_document(write(tmp_path, "damaged.docx", bytes(good)))

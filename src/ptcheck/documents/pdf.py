@@ -25,8 +25,8 @@ def pdf_text(path: Path, raw: bytes) -> str:
             pages.append(textpage.get_text_range())
             textpage.close()
             page.close()
-    except pdfium.PdfiumError as exc:
-        raise InputError(path, f"damaged PDF ({exc})") from None
+    except Exception as exc:  # PDFium reports damage in more than one way
+        raise InputError(path, f"damaged PDF ({exc.__class__.__name__}: {exc})") from None
     finally:
         document.close()
     text = "\n\n".join(pages)
