@@ -72,6 +72,10 @@ def _color(no_color: bool, output: Path | None) -> bool:
     return sys.stdout.isatty()
 
 
+def _width() -> int:
+    return int(os.environ.get("COLUMNS", "0")) or 110
+
+
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -247,7 +251,8 @@ def diff(
     Exits 1 when any item got worse, 0 otherwise.
     """
     from ptcheck.analysis import Analyzer
-    from ptcheck.drafts import compare, render_diff
+    from ptcheck.drafts import compare
+    from ptcheck.formatters.diff import render_diff
 
     try:
         _check_choice("format", output_format, ("text", "json", "markdown"))
@@ -357,7 +362,9 @@ def batch(
 
         sys.stdout.write(render_matrix(result.analysed, result.as_dict()["failed"]))
     else:
-        _batch_summary(result, no_color)
+        from ptcheck.formatters.summary import render_summary
+
+        sys.stdout.write(render_summary(result, _color(no_color, None), _width()))
     if result.failed:
         raise typer.Exit(EXIT_USAGE)
     threshold, severities = config.get("fail_under"), _severities(config.get("fail_on"))
@@ -441,40 +448,6 @@ def _write_batch_outputs(result: Any, out: Path | None) -> None:
     )
 
 
-def _batch_summary(result: Any, no_color: bool) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(
-        no_color=no_color or bool(os.environ.get("NO_COLOR")),
-        width=int(os.environ.get("COLUMNS", "0")) or 120,
-    )
-    documents = sorted(result.analysed, key=lambda d: -d["score"])
-    table = Table(title="Documents by score")
-    table.add_column("document")
-    table.add_column("score", justify="right")
-    table.add_column("verdict")
-    categories = [c["id"] for c in documents[0]["categories"]] if documents else []
-    for category in categories:
-        table.add_column(category, justify="right")
-    for document in documents:
-        table.add_row(
-            document["document"]["path"],
-            f"{document['score']:.1f}",
-            document["verdict"],
-            *(f"{c['score']:.0f}" for c in document["categories"]),
-        )
-    if documents:
-        console.print(table)
-    summary = result.as_dict()["summary"]
-    verdicts = ", ".join(f"{k} {v}" for k, v in sorted(summary["by_verdict"].items()))
-    skipped = f" ({result.skipped} from an earlier run)" if result.skipped else ""
-    console.print(
-        f"{summary['analysed']} analysed{skipped}, {summary['failed']} failed"
-        + (f"; {verdicts}" if verdicts else "")
-    )
-
-
 @app.command("eval")
 def evaluate(
     folder: Path = typer.Argument(
@@ -503,7 +476,9 @@ def evaluate(
     if output_format == "json":
         typer.echo(json.dumps(evaluation.as_dict(), indent=2))
     else:
-        typer.echo(_evaluation_text(evaluation))
+        from ptcheck.formatters.evaluation import render_evaluation
+
+        typer.echo(render_evaluation(evaluation))
     failed = any(statute.error for statute in evaluation.statutes)
     for statute in evaluation.statutes:
         if statute.error:
@@ -516,40 +491,6 @@ def evaluate(
             err=True,
         )
         raise typer.Exit(EXIT_BELOW_THRESHOLD)
-
-
-def _evaluation_text(evaluation: Any) -> str:
-    confusion = evaluation.confusion
-    lines = [
-        f"item accuracy {evaluation.accuracy:.3f} over {evaluation.total} labels"
-        f" (contested left out); false met {confusion['fp']}"
-        f" ({100 * evaluation.false_met_rate:.1f} %), false missing {confusion['fn']}",
-        "",
-        "                    labelled true   labelled false",
-        f"  predicted met     {confusion['tp']:>13}   {confusion['fp']:>14}",
-        f"  predicted not     {confusion['fn']:>13}   {confusion['tn']:>14}",
-        "",
-        "per statute:",
-    ]
-    for statute in evaluation.statutes:
-        if statute.error:
-            lines.append(f"  {statute.id:28} error: {statute.error}")
-            continue
-        detail = ""
-        if statute.false_met:
-            detail += f"  false met: {', '.join(statute.false_met)}"
-        if statute.false_missing:
-            detail += f"  false missing: {', '.join(statute.false_missing)}"
-        lines.append(f"  {statute.id:28} {statute.accuracy:.3f} ({statute.kind}){detail}")
-    lines += ["", "per item (weakest first):"]
-    ranked = sorted(evaluation.per_item, key=evaluation.item_accuracy)
-    for item_id in ranked:
-        counts = evaluation.per_item[item_id]
-        lines.append(
-            f"  {item_id:32} {evaluation.item_accuracy(item_id):.3f}"
-            f"  false met {counts['fp']}, false missing {counts['fn']}"
-        )
-    return "\n".join(lines)
 
 
 @app.command()
@@ -598,7 +539,11 @@ def explain(
     typer.echo("\n".join(lines))
 
 
-WHERE = {"document": "the whole document", "offence": "the offence and its definitions"}
+WHERE = {
+    "document": "the whole document",
+    "offence": "the offence and its definitions",
+    "related": "the offence, its definitions and the provisions that refer to it",
+}
 
 
 @checklist_app.command("validate")
