@@ -163,7 +163,9 @@ class Locators(StrictModel):
     require them);
     `child_offence`: an offence whose victims are children only; `conduct`: the acts; an
     offence without acts of its own takes its acts and means from the definition of
-    trafficking it uses.
+    trafficking it uses; `subject`: the instrument's subject named ("trafficking in
+    persons"): a section naming it refers to the offence, a definition of it is the
+    offence's own; `marker`: the words that create an offence ("commits an offence").
     """
 
     offence: Pattern
@@ -172,6 +174,8 @@ class Locators(StrictModel):
     penalty: Pattern | None = None
     child_offence: Pattern | None = None
     conduct: Pattern | None = None
+    subject: Pattern | None = None
+    marker: Pattern | None = None
 
 
 Phrase = Annotated[str, Field(min_length=1, pattern=r"\S")]
@@ -388,7 +392,7 @@ def _cross_check(
         for position, term in enumerate(item.ignore):
             if term not in checklist.terms:
                 report(("items", index, "ignore", position), f"unknown term {term!r}")
-    for field in ("offence", "exclude", "means", "penalty", "child_offence", "conduct"):
+    for field in Locators.model_fields:
         pattern = getattr(checklist.locate, field)
         for term in pattern.terms() if pattern else ():
             if term not in checklist.terms:

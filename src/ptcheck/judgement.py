@@ -47,6 +47,7 @@ class Unit:
     hits: SectionHits
     definition: str = ""  # the defined term, when this unit is a followed definition
     use: Evidence | None = None  # where the offence uses that term
+    start: int = 0  # where the definition starts
 
 
 class Judge:
@@ -120,23 +121,27 @@ class Judge:
             section = self.structure.sections[index]
             text = self.structure.text[section.start : section.end]
             if (
-                self.hits[index].has("trafficking")
+                self._names_subject(self.hits[index])
                 or self._cites(index, labels)
                 or (trafficking_act and _WHOLE_ACT.search(text))
             ):
                 related.append(index)
         return related
 
+    def _names_subject(self, hits: SectionHits) -> bool:
+        subject = self.checklist.locate.subject
+        return subject is not None and evaluate(subject, hits) is not None
+
     def _is_trafficking_act(self) -> bool:
         """True when the document is about trafficking: its title says so, or every offence is."""
         first = self.structure.sections[0]
-        title_hits = [
-            h for h in self.hits[0].by_term.get("trafficking", ()) if h.start < first.start + 300
-        ]
-        if title_hits:
+        title = [h for h in self.hits[0].by_term_hits() if h.start < first.start + 300]
+        if self._names_subject(SectionHits(0, title)):
             return True
-        marker = self.checklist.terms.get("offence_marker") and "offence_marker"
-        creating = [i for i in self.kept if marker and self.hits[i].has(marker)]
+        marker = self.checklist.locate.marker
+        if marker is None:
+            return False
+        creating = [i for i in self.read if evaluate(marker, self.hits[i]) is not None]
         return bool(creating) and set(creating) <= set(self.offences)
 
     def _followed_definitions(self) -> list[Unit]:
@@ -175,7 +180,9 @@ class Judge:
                     if provision.start <= h.start < end
                 ]
                 use = self._use_of(term, offence_text)
-                units.append(Unit(SectionHits(provision.section, inside), term, use))
+                units.append(
+                    Unit(SectionHits(provision.section, inside), term, use, provision.start)
+                )
                 followed.add(index)
                 reached += " " + lowered[provision.start : end]
                 added = True
@@ -255,9 +262,17 @@ class Judge:
         if locate.conduct is not None and evaluate(locate.conduct, self.hits[index]) is not None:
             return False  # the offence states its own acts: its own words govern
         return any(
-            "traffick" in unit.definition.lower() and evaluate(locate.means, unit.hits) is not None
+            self._defines_subject(unit) and evaluate(locate.means, unit.hits) is not None
             for unit in self.definitions
         )
+
+    def _defines_subject(self, unit: Unit) -> bool:
+        """True when a followed definition defines the subject itself ("trafficking" means...)."""
+        if not unit.definition or not unit.hits.by_term:
+            return False
+        end = unit.start + len(unit.definition) + 12  # the label, quotes and the term itself
+        opening = [h for h in unit.hits.by_term_hits() if h.start < end]
+        return self._names_subject(SectionHits(unit.hits.section, opening))
 
     def _sentence_of(self, offset: int) -> tuple[int, int]:
         """(provision start, sentence number in it) of a character offset."""
