@@ -45,6 +45,9 @@ _UNQUOTED_DEFINITION = re.compile(
     r"(?:the term\s+)?([A-Z][\w ’'-]{1,60}?)\s*(?:[–—:-]+\s*|\s)(?:refers to|means|shall mean)\b"
 )
 _LEAD_LABEL = re.compile(r"\s*(?:\([0-9A-Za-z]{1,4}\)\s*)*")
+# Initials of the words that open sections and divisions (Section, Article, Part, Title...).
+_KEYWORD_INITIALS = frozenset("SARCPTDBL")
+_CLOSERS = frozenset(".;:,")
 _QUOTES = ("“", '"', "‘", "'")
 _DEFINITION_HEADING = re.compile(
     r"\b(definitions?|interpretation|meaning of|use of terms|definiciones)\b", re.IGNORECASE
@@ -184,11 +187,23 @@ class _Builder:
         self.last_letter = tag if len(tag) == 1 else ""
         return "lower"
 
-    def line(self, offset: int, line: str, next_line: str) -> None:
+    def line(self, offset: int, line: str, lines: list[str], index: int) -> None:
         stripped = line.lstrip()
         if not stripped:
             return
         position = offset + len(line) - len(stripped)
+        if stripped[0] == "(":  # the commonest line in a statute: "(1) ...", "(a) ..."
+            if self.inline_labels(position):
+                return
+        elif (
+            self.sections
+            and stripped[0].isupper()
+            and stripped[0] not in _KEYWORD_INITIALS
+            and (stripped.rstrip()[-1:] in _CLOSERS or len(stripped) > 100)
+        ):
+            # Running text: it cannot open a provision or head one.
+            self.pending_heading, self.pending_heading_start = "", None
+            return
         in_keyword_section = bool(self.sections and self.sections[-1].keyword)
         match = _KEYWORD.match(stripped)
         if match and not _looks_like_reference(stripped, match):
@@ -219,7 +234,7 @@ class _Builder:
             tag = match["tag"]
             self.open_part(self.style_of(tag), f"({tag})", position + match.end())
             return
-        if _DIVISION.match(stripped) or _is_heading(stripped, next_line):
+        if _DIVISION.match(stripped) or _is_heading(stripped, _next_line(lines, index)):
             if self.pending_heading_start is None:
                 self.pending_heading_start = position
             if not _DIVISION.match(stripped):
@@ -241,6 +256,11 @@ class _Builder:
             self.open_part(self.style_of(tag), f"({tag})", position + match.end())
             position += match.end()
             opened = True
+
+
+def _next_line(lines: list[str], index: int) -> str:
+    """The next non-blank line (within two), for deciding whether a line is a heading."""
+    return next((ln for ln in lines[index + 1 : index + 3] if ln.strip()), "")
 
 
 def _clean_number(number: str) -> str:
@@ -272,8 +292,7 @@ def parse_structure(text: str) -> Structure:
         line_starts.append(offset)
         offset += len(line) + 1
     for index, line in enumerate(lines):
-        next_line = next((ln for ln in lines[index + 1 : index + 3] if ln.strip()), "")
-        builder.line(line_starts[index], line, next_line)
+        builder.line(line_starts[index], line, lines, index)
     if not builder.sections:
         builder.open_section("", "", 0, 0)
     builder.sections[-1].end = len(text)
