@@ -95,20 +95,12 @@ class TermMatcher:
         expander = FormExpander(language, words)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.names: dict[int, str] = {}
-        # The words of each phrase form, filed under its longest: a section where the form
-        # matches holds all of them.
-        self.key_terms: dict[str, set[str]] = defaultdict(set)  # one-word forms
-        self.key_forms: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
-        for name, plist in phrases.items():
-            forms = {
-                combo for phrase in plist for combo in expand_phrase(phrase, expander, self.nlp)
-            }
-            for combo in forms:
-                pieces = " ".join(combo).translate(_PUNCTUATION_TO_SPACE).split()
-                if len(pieces) == 1:
-                    self.key_terms[pieces[0]].add(name)
-                elif pieces:
-                    self.key_forms[max(pieces, key=len)].append((name, frozenset(pieces)))
+        expanded = {
+            name: {combo for phrase in plist for combo in expand_phrase(phrase, expander, self.nlp)}
+            for name, plist in phrases.items()
+        }
+        self._file_keys(expanded)
+        for name, forms in expanded.items():
             if not forms:
                 continue
             docs = [Doc(self.nlp.vocab, words=list(combo)) for combo in sorted(forms)]
@@ -116,6 +108,30 @@ class TermMatcher:
             self.names[key] = name
             self.matcher.add(name, docs)
         self.relevance = self._relevance(checklist)
+
+    def _file_keys(self, expanded: dict[str, set[tuple[str, ...]]]) -> None:
+        """File each phrase form under one of its words, the one fewest forms share.
+
+        A section where a form matches holds all its words; looking up the least shared
+        one first ("trafficking" rather than "this" or "under") keeps the check cheap.
+        """
+        self.key_terms: dict[str, set[str]] = defaultdict(set)  # one-word forms
+        self.key_forms: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+        split = {
+            (name, combo): " ".join(combo).translate(_PUNCTUATION_TO_SPACE).split()
+            for name, forms in expanded.items()
+            for combo in forms
+        }
+        shared: dict[str, int] = defaultdict(int)
+        for pieces in split.values():
+            for piece in set(pieces):
+                shared[piece] += 1
+        for (name, _), pieces in split.items():
+            if len(pieces) == 1:
+                self.key_terms[pieces[0]].add(name)
+            elif pieces:
+                key = min(pieces, key=lambda piece: (shared[piece], -len(piece)))
+                self.key_forms[key].append((name, frozenset(pieces)))
 
     def _relevance(self, checklist: Checklist) -> list[Pattern]:
         """The patterns that decide whether a section matters.
@@ -173,14 +189,17 @@ class TermMatcher:
             if section.is_definition:
                 relevant.append(index)
                 continue
-            words = set(text[section.start : section.end].split())
+            split = text[section.start : section.end].split()
             present: set[str] = set()
-            for word in words & one_words:
+            for word in one_words.intersection(split):
                 present |= key_terms[word]
-            for word in words & many_words:
-                for term, needed in key_forms[word]:
-                    if term not in present and needed <= words:
-                        present.add(term)
+            keys = many_words.intersection(split)
+            if keys:
+                words = set(split)
+                for word in keys:
+                    for term, needed in key_forms[word]:
+                        if term not in present and needed <= words:
+                            present.add(term)
             key = frozenset(present)
             if key not in decided:
                 decided[key] = any(_possible(pattern, present) for pattern in self.relevance)
