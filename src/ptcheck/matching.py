@@ -162,16 +162,14 @@ class TermMatcher:
             if not matches:
                 continue
             found = by_section[section]
+            offsets = doc.to_array(["IDX", "LENGTH"])  # one array, not a Token per hit
             for key, first, last in matches:
-                final = doc[last - 1]
+                begin, end = (
+                    int(offsets[first, 0]),
+                    int(offsets[last - 1, 0] + offsets[last - 1, 1]),
+                )
                 found.append(
-                    Hit(
-                        start + doc[first].idx,
-                        start + final.idx + len(final),
-                        token_base + first,
-                        names[key],
-                        section,
-                    )
+                    Hit(start + begin, start + end, token_base + first, names[key], section)
                 )
         return [
             SectionHits(index, by_section.get(index, ()))
