@@ -189,3 +189,30 @@ def test_report_in_a_real_browser(folder: Path, tmp_path: Path) -> None:
     shot = Path(os.environ.get("PTCHECK_SCREENSHOT_DIR", tmp_path)) / "report.png"
     subprocess.run([*flags, f"--screenshot={shot}", url], capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_an_interrupted_batch_keeps_what_it_computed(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ptcheck.batch as batch_module
+
+    (folder / "broken.txt").unlink()
+    real = batch_module._record
+    calls = {"n": 0}
+
+    def interrupt_after_two(batch: object, outcome: object, on_outcome: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        real(batch, outcome, on_outcome)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch_module, "_record", interrupt_after_two)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["batch", str(folder), "--out", str(out), "-j", "1"])
+    assert result.exit_code == 130
+    assert "ptcheck: interrupted; the 2 results computed are in" in result.stderr
+    assert len(json.loads((out / "results.json").read_text())["documents"]) == 2
+    monkeypatch.setattr(batch_module, "_record", real)
+    resumed = runner.invoke(app, ["batch", str(folder), "--out", str(out), "--resume", "-j", "1"])
+    assert resumed.exit_code == 0
+    assert "3 analysed (2 from an earlier run), 0 failed" in resumed.stdout

@@ -54,6 +54,7 @@ class BatchResult:
     checklist: LoadedChecklist
     outcomes: list[Outcome] = field(default_factory=list)
     skipped: int = 0  # files already in results.json (with --resume)
+    interrupted: bool = False  # stopped by Ctrl-C: the outcomes are those computed before
 
     @property
     def analysed(self) -> list[dict[str, Any]]:
@@ -203,7 +204,10 @@ def run_batch(
     on_outcome: Callable[[BatchResult, Outcome], None] | None = None,
     on_skip: Callable[[int], None] | None = None,
 ) -> BatchResult:
-    """Analyse `files`; call `on_outcome` after each (for progress and incremental saving)."""
+    """Analyse `files`; call `on_outcome` after each (for progress and incremental saving).
+
+    Ctrl-C stops the run: the batch returned holds what was computed, `interrupted` set.
+    """
     batch = BatchResult(loaded)
     todo = list(files)
     if options.resume_from is not None:
@@ -225,8 +229,11 @@ def run_batch(
     checklist_path = str(loaded.path)
     if jobs <= 1 or len(todo) <= 1:
         _init_worker(checklist_path)
-        for path in todo:
-            _record(batch, _analyze_one(str(path), options), on_outcome)
+        try:
+            for path in todo:
+                _record(batch, _analyze_one(str(path), options), on_outcome)
+        except KeyboardInterrupt:
+            batch.interrupted = True
         return batch
     fork = "fork" in multiprocessing.get_all_start_methods()
     if fork:
@@ -248,9 +255,10 @@ def run_batch(
             for future in _as_done(pending):
                 _record(batch, future.result(), on_outcome)
         except KeyboardInterrupt:
+            batch.interrupted = True
             for future in pending:
                 future.cancel()
-            raise
+            pool.shutdown(wait=False, cancel_futures=True)
     order = {str(path): i for i, path in enumerate(files)}
     batch.outcomes.sort(key=lambda o: order.get(o.path, len(order)))
     return batch

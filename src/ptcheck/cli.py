@@ -336,23 +336,19 @@ def batch(
         progress.advance(task)
         saver.maybe_save(batch)
 
-    try:
-        with progress:
-            result = run_batch(
-                files,
-                loaded,
-                options,
-                on_outcome=advance,
-                on_skip=lambda n: progress.advance(task, n),
-            )
-    except KeyboardInterrupt:
-        typer.echo("ptcheck: interrupted; results computed so far are in results.json", err=True)
-        raise typer.Exit(130) from None
+    with progress:
+        result = run_batch(
+            files, loaded, options, on_outcome=advance, on_skip=lambda n: progress.advance(task, n)
+        )
     result.outcomes = missing + result.outcomes
     try:
         _write_batch_outputs(result, out)
     except PtcheckError as error:
         _fail(error, debug)
+    if result.interrupted:
+        kept = f"; the {len(result.outcomes)} results computed are in {out}" if out else ""
+        typer.echo(f"ptcheck: interrupted{kept} (--resume carries on)", err=True)
+        raise typer.Exit(130)
     for failure in result.failed:
         typer.echo(f"ptcheck: error: {failure.error}", err=True)
     if output_format == "json":
