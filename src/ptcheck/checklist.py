@@ -137,6 +137,7 @@ class Item(StrictModel):
     broader_if: Literal["no_means", "no_means_for_children"] | None = None
     met: Pattern | None = None
     partial: Pattern | None = None
+    lacking: str = ""  # what a `partial` match lacks, in the drafter's terms
     narrowing: Pattern | None = None
     ignore: list[str] = []
     guidance: str = Field(min_length=1)

@@ -322,9 +322,9 @@ class Judge:
             return self._result(item, "met", message, evidence=broader[:2])
         partial, via = self._find(item.partial, self._units(item.where), item.family())
         if partial:
-            return self._result(
-                item, "partial", f"Only partly covered: {self._cite(partial)}.", evidence=partial
-            )
+            lacking = f" {' '.join(item.lacking.split())}" if item.lacking else ""
+            message = f"Only partly covered ({self._cite(partial)}).{lacking}"
+            return self._result(item, "partial", message, evidence=partial)
         where = {
             "document": "the document",
             "offence": "the offence provisions and their definitions",
