@@ -157,12 +157,17 @@ def peak_memory_mb(path: Path) -> float:
     return int(out.stdout.strip()) / 1024
 
 
+def ptcheck_command() -> str:
+    """The installed `ptcheck` command (on PATH, or beside this Python)."""
+    return shutil.which("ptcheck") or str(Path(sys.executable).with_name("ptcheck"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--megabytes", type=float, default=5.0)
     args = parser.parse_args()
-    ptcheck = shutil.which("ptcheck") or str(Path(sys.executable).with_name("ptcheck"))
+    ptcheck = ptcheck_command()
     with tempfile.TemporaryDirectory() as folder:
         page = Path(folder) / "page.txt"
         page.write_text(ONE_PAGE, encoding="utf-8")

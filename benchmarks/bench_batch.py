@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_analyze import statute_like
+from bench_analyze import ptcheck_command, statute_like
 
 
 def run(ptcheck: str, folder: Path, jobs: int) -> tuple[float, float]:
@@ -42,7 +41,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=500)
     parser.add_argument("--kilobytes", type=float, default=50)
     args = parser.parse_args()
-    ptcheck = shutil.which("ptcheck") or str(Path(sys.executable).with_name("ptcheck"))
+    ptcheck = ptcheck_command()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "documents"
         folder.mkdir()

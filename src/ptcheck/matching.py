@@ -256,18 +256,8 @@ def evaluate(
     the age of 18" is a child.
     """
     if not hits.by_term:
-        return None if _needs_hits(pattern) else _evaluate(pattern, hits, frozenset())
-    return _evaluate(pattern, hits, family if family is not None else terms_of(pattern))
-
-
-def terms_of(pattern: Pattern) -> frozenset[str]:
-    """The terms a pattern names."""
-    return pattern.term_set()
-
-
-def _needs_hits(pattern: Pattern) -> bool:
-    """True when the pattern cannot match a section without any hit."""
-    return pattern.needs_hits()
+        return None if pattern.needs_hits() else _evaluate(pattern, hits, frozenset())
+    return _evaluate(pattern, hits, family if family is not None else pattern.term_set())
 
 
 def _evaluate(pattern: Pattern, hits: SectionHits, family: frozenset[str]) -> Match | None:
