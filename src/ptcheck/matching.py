@@ -251,9 +251,9 @@ def evaluate(
 ) -> Match | None:
     """The hits satisfying `pattern` in one section, or None when it does not match.
 
-    Within `near`, a hit lying inside a longer hit of another term of `family` (by default
-    the pattern's own terms) is read as part of that phrase: "a person" in "a person under
-    the age of 18" is a child.
+    A hit lying inside a longer hit of another term of `family` (by default the pattern's
+    own terms) is read as part of that phrase: "a person" in "a person under the age of
+    18" is a child, "forced marriage" in "concludes a forced marriage" is an act.
     """
     if not hits.by_term:
         return None if pattern.needs_hits() else _evaluate(pattern, hits, frozenset())
@@ -263,6 +263,9 @@ def evaluate(
 def _evaluate(pattern: Pattern, hits: SectionHits, family: frozenset[str]) -> Match | None:
     if pattern.term is not None:
         found = hits.by_term.get(pattern.term)
+        if found and len(family) > 1:
+            covered = hits.covered(family)
+            found = [hit for hit in found if hit not in covered]
         return Match((found[0],), (found[0],)) if found else None
     if pattern.any is not None:
         for child in pattern.any:
