@@ -74,8 +74,12 @@ class FormExpander:
         lower = word.lower()
         return str(self.lemmas.get(lower) or self.lemmas.get(word) or lower).lower()
 
-    def forms(self, word: str) -> set[str]:
-        """Every surface form of `word` (lower case)."""
+    def forms(self, word: str, guess: bool = True) -> set[str]:
+        """Every surface form of `word` (lower case).
+
+        For a word the lemma table does not know, regular English suffixes are guessed
+        when `guess` is true.
+        """
         exact = word.startswith("=") and len(word) > 1
         word = word.lstrip("=").lower() if exact else word.lower()
         if (
@@ -87,7 +91,7 @@ class FormExpander:
         else:
             lemma = self.lemma(word)
             found = {word, lemma} | self.by_lemma.get(lemma, set())
-            if self.language == "en" and len(found) == 1:
+            if guess and self.language == "en" and len(found) == 1:
                 # A word the table does not know: regular suffixes.
                 found |= _english_inflections(word)
         for form in list(found):
@@ -125,9 +129,12 @@ def expand_phrase(phrase: str, expander: FormExpander, nlp: Any) -> list[tuple[s
     words = [token.text for token in nlp.make_doc(phrase.strip()) if not token.is_space]
     words = _rejoin_markers(words)
     options = []
-    for word in words:
+    for position, word in enumerate(words):
         written = word.lstrip("=").lower()
-        others = sorted(expander.forms(word) - {written}) if len(written) > 2 else []
+        # Suffixes are guessed for the head (last) word only: the others of a phrase are
+        # mostly adjectives and particles ("similar", "under"), whose guesses are noise.
+        guess = position == len(words) - 1
+        others = sorted(expander.forms(word, guess) - {written}) if len(written) > 2 else []
         options.append([written, *others])  # the phrase as written always comes first
     combos = itertools.islice(itertools.product(*options), MAX_FORMS_PER_PHRASE)
     return [tuple(combo) for combo in combos]
