@@ -22,7 +22,7 @@ _KEYWORD = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _BARE = re.compile(rf"^(?P<num>{_NUMBER}{_LATIN})(?:\.(?!\d)\s*|(?=\s*\()|\s+(?=[A-Z“\"'])|\s*$)")
-_PAREN = re.compile(r"^\((?P<tag>[0-9]{1,3}[A-Z]{0,2}|[a-z]{1,4}|[A-Z]{1,2})\)\s*")
+_PAREN = re.compile(r"[ \t]*\((?P<tag>[0-9]{1,3}[A-Z]{0,2}|[a-z]{1,4}|[A-Z]{1,2})\)\s*")
 _LETTER_PAREN = re.compile(r"^(?P<tag>[a-z]{1,2}|[0-9]{1,2})\)\s+")
 _DIVISION = re.compile(
     r"^(part|chapter|title|título|titre|capítulo|chapitre|division|subdivision|schedule|book|libro)\b"
@@ -125,7 +125,7 @@ class _Builder:
         self.text = text
         self.provisions: list[Provision] = []
         self.sections: list[Section] = []
-        self.stack: list[tuple[str, str]] = []  # (style, label part) of the open provisions
+        self.stack: list[tuple[str, str]] = []  # (style, full label) of the open provisions
         self.pending_heading = ""
         self.pending_heading_start: int | None = None
         self.last_letter = ""
@@ -151,10 +151,11 @@ class _Builder:
     def open_part(self, style: str, part: str, body: int) -> None:
         if not self.sections:
             self.open_section("", "", 0, 0)
-        styles = [entry[0] for entry in self.stack]
-        if style in styles:
-            del self.stack[styles.index(style) :]
-        self.stack.append((style, part))
+        for depth, entry in enumerate(self.stack):
+            if entry[0] == style:
+                del self.stack[depth:]
+                break
+        self.stack.append((style, self.stack[-1][1] + part if self.stack else part))
         if self.pending_heading_start is not None:
             # A sub-heading ("Consent") belongs to the subsection it stands above.
             body = self.pending_heading_start
@@ -165,7 +166,7 @@ class _Builder:
         if self.provisions:
             self.provisions[-1].end = start
         section = self.sections[-1]
-        label = "".join([part for _, part in self.stack])
+        label = self.stack[-1][1] if self.stack else ""
         provision = Provision(label, len(self.stack), start, len(self.text), len(self.sections) - 1)
         section.provisions.append(len(self.provisions))
         self.provisions.append(provision)
@@ -247,14 +248,12 @@ class _Builder:
         """Open "(1)", "(a)"... at `position`, and any that follow at once ("(1)(a)")."""
         opened = False
         while True:
-            while self.text[position : position + 1] in {" ", "\t"} and position < len(self.text):
-                position += 1
-            match = _PAREN.match(self.text[position : position + 12])
+            match = _PAREN.match(self.text, position)
             if not match:
                 return opened
             tag = match["tag"]
-            self.open_part(self.style_of(tag), f"({tag})", position + match.end())
-            position += match.end()
+            position = match.end()
+            self.open_part(self.style_of(tag), f"({tag})", position)
             opened = True
 
 
