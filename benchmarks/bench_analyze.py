@@ -86,9 +86,12 @@ def throughput(path: Path) -> dict[str, float]:
     matcher = analyzer.matcher("en")  # built before timing: start-up is measured apart
     document = read_document(path)
     megabytes = len(document.text.encode()) / 1e6
-    start = time.perf_counter()
-    analyzer.analyze(document)
-    seconds = time.perf_counter() - start
+    timings = []
+    for _ in range(3):  # the median of three: this VM's timings vary by 10-25 %
+        start = time.perf_counter()
+        analyzer.analyze(document)
+        timings.append(time.perf_counter() - start)
+    seconds = statistics.median(timings)
 
     phrases = _phrases(matcher)
     reference = _aho_corasick_seconds(document.text, phrases)
