@@ -48,6 +48,7 @@ class Pattern(StrictModel):
     within: int | None = Field(default=None, gt=0, le=200)
     ordered: bool = False
     _terms: frozenset[str] | None = PrivateAttr(default=None)
+    _needs_hits: bool | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _one_operator(self) -> Pattern:
@@ -68,14 +69,19 @@ class Pattern(StrictModel):
         return self._terms
 
     def needs_hits(self) -> bool:
-        """True when the pattern cannot match where no term occurs at all."""
-        if self.term is not None or self.near is not None:
-            return True
-        if self.any is not None:
-            return all(child.needs_hits() for child in self.any)
-        if self.all is not None:
-            return any(child.needs_hits() for child in self.all)
-        return False
+        """True when the pattern cannot match where no term occurs at all (computed once)."""
+        if self._needs_hits is None:
+            if self.term is not None or self.near is not None:
+                needs = True
+            elif self.any is not None:
+                needs = all(child.needs_hits() for child in self.any)
+            elif self.all is not None:
+                needs = any(child.needs_hits() for child in self.all)
+            else:
+                needs = False
+            object.__setattr__(self, "_needs_hits", needs)
+            return needs
+        return self._needs_hits
 
     def terms(self) -> Iterator[str]:
         """Every term name this pattern refers to."""

@@ -30,6 +30,8 @@ class Waiver:
 
 def inline_waivers(text: str, path: str) -> list[Waiver]:
     """Waivers written as comment lines in a document."""
+    if "ptcheck:" not in text:
+        return []  # the common case, at the speed of one substring search
     found = []
     for number, line in enumerate(text.split("\n"), 1):
         for match in INLINE.finditer(line):
