@@ -66,6 +66,12 @@ def _load(path: Path | None) -> LoadedChecklist:
     return load_checklist(path)
 
 
+def _configured_checklist(flag: Path | None) -> LoadedChecklist:
+    """The checklist named by the flag, else by the configuration, else the bundled one."""
+    configured = _settings(checklist=str(flag) if flag else None).get("checklist")
+    return _load(Path(configured) if configured else None)
+
+
 def _color(no_color: bool, output: Path | None) -> bool:
     if no_color or output is not None or os.environ.get("NO_COLOR"):
         return False
@@ -81,10 +87,10 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    from ptcheck.batch import write_atomic
+
     try:
-        temporary = output.with_name(f".{output.name}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(output)
+        write_atomic(output, text)
     except OSError as exc:
         raise PtcheckError(f"{output}: cannot write ({exc.strerror or exc})") from None
 
@@ -466,7 +472,7 @@ def evaluate(
         )
         raise typer.Exit(EXIT_USAGE)
     try:
-        evaluation = evaluate_folder(Analyzer(_load(checklist)), folder)
+        evaluation = evaluate_folder(Analyzer(_configured_checklist(checklist)), folder)
     except PtcheckError as error:
         _fail(error, debug)
     if output_format == "json":
@@ -497,7 +503,7 @@ def explain(
 ) -> None:
     """Explain one checklist item: what it requires, how it is found, how to close the gap."""
     try:
-        loaded = _load(checklist)
+        loaded = _configured_checklist(checklist)
     except PtcheckError as error:
         _fail(error, debug)
     item = loaded.checklist.item(item_id)
@@ -576,7 +582,7 @@ def checklist_show(
     from rich.table import Table
 
     try:
-        loaded = _load(checklist)
+        loaded = _configured_checklist(checklist)
     except PtcheckError as error:
         _fail(error, debug)
     table = Table(
