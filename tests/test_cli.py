@@ -160,3 +160,19 @@ def test_explain() -> None:
     assert "How a drafter can close the gap:" in result.stdout
     unknown = runner.invoke(app, ["explain", "means.magic"])
     assert unknown.exit_code == 2 and "no item 'means.magic'" in unknown.stderr
+
+
+def test_the_readme_json_example_has_the_contract_keys() -> None:
+    import re
+
+    readme = (SAMPLE_LAWS.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"### JSON contract.*?```json\n(.*?)```", readme, re.S)
+    assert block is not None
+    example = json.loads(block.group(1))
+    actual = json.loads(runner.invoke(app, ["analyze", COMPLETE, "-f", "json"]).stdout)
+    assert set(example) == set(actual)
+    assert set(example["document"]) == set(actual["document"])
+    assert set(example["categories"][0]) == set(actual["categories"][0])
+    assert set(example["items"][0]) == set(actual["items"][0])
+    assert set(example["items"][0]["evidence"][0]) == set(actual["items"][0]["evidence"][0])
+    assert set(example["offences"][0]) == set(actual["offences"][0])
