@@ -3,76 +3,26 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from ptcheck.checklist import LoadedChecklist
 from ptcheck.documents import DEFAULT_MAX_SIZE, Document, read_document
 from ptcheck.judgement import NO_OFFENCE, Judge
+from ptcheck.language import choose_language
 from ptcheck.matching import TermMatcher
 from ptcheck.results import STATUSES, ChecklistInfo, DocumentInfo, DocumentResult
 from ptcheck.scoring import category_results, verdict, weighted_score
 from ptcheck.structure import parse_structure
 from ptcheck.waivers import Waiver, apply_waivers, inline_waivers
 
-_FUNCTION_WORDS = {
-    "en": {
-        "the",
-        "of",
-        "and",
-        "to",
-        "a",
-        "in",
-        "is",
-        "shall",
-        "or",
-        "any",
-        "person",
-        "who",
-        "by",
-        "for",
-    },
-    "es": {
-        "el",
-        "la",
-        "de",
-        "que",
-        "los",
-        "las",
-        "por",
-        "con",
-        "una",
-        "del",
-        "será",
-        "en",
-        "o",
-        "y",
-    },
-    "fr": {"le", "la", "de", "des", "les", "par", "est", "une", "du", "et", "ou", "qui", "pour"},
-    "pt": {"o", "a", "de", "que", "os", "as", "por", "com", "uma", "do", "da", "em", "ou"},
-}
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-def detect_language(text: str, candidates: list[str]) -> str:
-    """The candidate language whose function words are most frequent in the first 20,000 chars."""
-    words = [w.lower() for w in _WORD.findall(text[:20_000])]
-    best, best_count = candidates[0], -1
-    for language in candidates:
-        vocabulary = _FUNCTION_WORDS.get(language, set())
-        count = sum(w in vocabulary for w in words)
-        if count > best_count:
-            best, best_count = language, count
-    return best
-
-
 class Analyzer:
     """Analyses documents against one checklist; term matchers are built once per language."""
 
-    def __init__(self, loaded: LoadedChecklist) -> None:
+    def __init__(self, loaded: LoadedChecklist, language: str | None = None) -> None:
         self.loaded = loaded
         self.checklist = loaded.checklist
+        self.language = language  # forced (`--language`); detected per document when None
         self._matchers: dict[str, TermMatcher] = {}
 
     def matcher(self, language: str) -> TermMatcher:
@@ -95,8 +45,8 @@ class Analyzer:
     def analyze(self, document: Document, waivers: Sequence[Waiver] = ()) -> DocumentResult:
         """Analyse a document that has been read; apply waivers (and those written in it)."""
         text = document.text
-        language = detect_language(text, list(self.checklist.languages))
-        structure = parse_structure(text)
+        language = choose_language(text, document.path, self.checklist.languages, self.language)
+        structure = parse_structure(text, language)
         hits = self.matcher(language).section_hits(structure)
         judge = Judge(self.checklist, structure, hits)
         items = judge.results()

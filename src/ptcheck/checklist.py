@@ -201,6 +201,9 @@ class Checklist(StrictModel):
     languages: list[str] = Field(min_length=1)
     categories: list[Category] = Field(min_length=1)
     terms: TermLists
+    # term name -> a vocabulary of every language pack ("offence_marker: offence"): the
+    # offence and penalty formulas of each language live in its pack, not in the checklist.
+    language_terms: dict[TermName, Annotated[str, Field(min_length=1)]] = {}
     locate: Locators
     items: list[Item] = Field(min_length=1)
 
@@ -210,6 +213,19 @@ class Checklist(StrictModel):
             if item_id == item.id or item_id in item.aliases:
                 return item
         return None
+
+    def term_names(self) -> set[str]:
+        """Every term a pattern may name: the checklist's own and those taken from the packs."""
+        return set(self.terms) | set(self.language_terms)
+
+    def phrases(self, term: str, language: str) -> list[str]:
+        """The phrases of a term in one language, the pack's vocabulary included."""
+        from ptcheck.language import load_pack
+
+        own = list(self.terms.get(term, {}).get(language, ()))
+        if term in self.language_terms:
+            own += load_pack(language).terms.get(self.language_terms[term], [])
+        return own
 
     def category_title(self, category_id: str) -> str:
         """The display title of a category."""
@@ -382,6 +398,7 @@ def _cross_check(
 
     seen: dict[str, int] = {}
     categories = {c.id for c in checklist.categories}
+    known_terms = checklist.term_names()
     for index, item in enumerate(checklist.items):
         for name in (item.id, *item.aliases):
             if name in seen:
@@ -394,15 +411,15 @@ def _cross_check(
         for field in ("met", "partial", "narrowing"):
             pattern = getattr(item, field)
             for term in pattern.terms() if pattern else ():
-                if term not in checklist.terms:
+                if term not in known_terms:
                     report(("items", index, field), f"unknown term {term!r}")
         for position, term in enumerate(item.ignore):
-            if term not in checklist.terms:
+            if term not in known_terms:
                 report(("items", index, "ignore", position), f"unknown term {term!r}")
     for field in Locators.model_fields:
         pattern = getattr(checklist.locate, field)
         for term in pattern.terms() if pattern else ():
-            if term not in checklist.terms:
+            if term not in known_terms:
                 report(("locate", field), f"unknown term {term!r}")
     for name, by_language in checklist.terms.items():
         for language in by_language:

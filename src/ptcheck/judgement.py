@@ -14,14 +14,16 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ptcheck.checklist import Checklist, Item, Pattern
 from ptcheck.matching import Hit, SectionHits, evaluate
+from ptcheck.language import alternation, load_pack
 from ptcheck.results import Evidence, ItemResult, Offence, Status
-from ptcheck.structure import Structure, section_name
+from ptcheck.structure import UPPER, Structure, section_name
 
 MAX_EVIDENCE = 3
 CONTEXT_CHARS = 90
@@ -31,13 +33,33 @@ GENERAL_PART = (
     " Many legal systems place this in the general part of the criminal code:"
     " check there, and cite it (or waive the item) if it applies to this offence."
 )
-_CITATION = re.compile(
-    r"\b(?:sections?|ss?\.|articles?|arts?\.|§+|subsections?)\s*"
-    r"((?:\d[\w.\-]*(?:\([\w]+\))*\s*(?:,|and|or|to|&)?\s*)+)",
-    re.IGNORECASE,
-)
-_SENTENCE_BREAK = re.compile(r"[.;]\s+(?=[A-Z])")
-_WHOLE_ACT = re.compile(r"\bthis (act|part|chapter|title|law)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How one language cites provisions, refers to the whole law and ends sentences."""
+
+    citation: re.Pattern[str]
+    whole_act: re.Pattern[str]
+    sentence_break: re.Pattern[str]
+
+
+@functools.lru_cache(maxsize=16)
+def wording(language: str) -> Wording:
+    """The citation, self-reference and sentence expressions of a language pack."""
+    pack = load_pack(language)
+    words = alternation(pack.citation_words)
+    citation = re.compile(
+        rf"(?<!\w){words}\s*((?:\d[\w.\-º°]*(?:\s?(?:bis|ter|quater))?(?:\([\w]+\))*"
+        r"\s*(?:,|;|&|\w{1,3}\b)?\s*)+)",
+        re.IGNORECASE,
+    )
+    abbreviations = "".join(rf"(?<!\b{re.escape(a)})" for a in pack.abbreviations if "." not in a)
+    return Wording(
+        citation=citation,
+        whole_act=re.compile(rf"\b{alternation(pack.self_references)}\b", re.IGNORECASE),
+        sentence_break=re.compile(rf"{abbreviations}[.;]\s+(?=[{UPPER}])"),
+    )
 
 
 @dataclass(frozen=True)
@@ -57,6 +79,7 @@ class Judge:
         self.checklist = checklist
         self.structure = structure
         self.hits = hits
+        self.wording = wording(structure.language)
         self._breaks: dict[int, list[int]] = {}  # sentence ends per provision start
         locate = checklist.locate
         self.kept = [
@@ -102,7 +125,7 @@ class Judge:
     def _cites(self, index: int, labels: set[str]) -> bool:
         section = self.structure.sections[index]
         text = self.structure.text[section.start : section.end]
-        for match in _CITATION.finditer(text):
+        for match in self.wording.citation.finditer(text):
             cited = {
                 re.sub(r"\(.*", "", n).rstrip(".") for n in re.findall(r"\d[\w.\-()]*", match[1])
             }
@@ -123,7 +146,7 @@ class Judge:
             if (
                 self._names_subject(self.hits[index])
                 or self._cites(index, labels)
-                or (trafficking_act and _WHOLE_ACT.search(text))
+                or (trafficking_act and self.wording.whole_act.search(text))
             ):
                 related.append(index)
         return related
@@ -281,7 +304,10 @@ class Judge:
         if breaks is None:
             text = self.structure.text
             breaks = [
-                m.end() for m in _SENTENCE_BREAK.finditer(text, provision.start, provision.end)
+                m.end()
+                for m in self.wording.sentence_break.finditer(
+                    text, provision.start, provision.end
+                )
             ]
             self._breaks[provision.start] = breaks
         return provision.start, bisect.bisect_right(breaks, offset)

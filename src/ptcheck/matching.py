@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ptcheck.checklist import Checklist, Pattern
-from ptcheck.nlp import FormExpander, blank_pipeline, expand_phrase
+from ptcheck.language import load_pack
+from ptcheck.nlp import FormExpander, blank_pipeline, expand_phrase, with_numbers
 from ptcheck.structure import Structure
 
 CHUNK_CHARS = 200_000
@@ -86,8 +87,14 @@ class TermMatcher:
         self.language = language
         self.checklist = checklist
         self.nlp = blank_pipeline(language)
+        pack = load_pack(language)
         phrases = {
-            name: by_language.get(language, ()) for name, by_language in checklist.terms.items()
+            name: [
+                spelled
+                for phrase in checklist.phrases(name, language)
+                for spelled in with_numbers(phrase, pack)
+            ]
+            for name in sorted(checklist.term_names())
         }
         words = {
             w for plist in phrases.values() for p in plist for w in p.replace("=", " ").split()

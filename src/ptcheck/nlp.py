@@ -2,13 +2,14 @@
 
 No statistical model is used (none can be downloaded). Instead each phrase of a checklist
 is expanded once to all its surface forms with the lemma tables of spacy-lookups-data
-(inverse lookup), the spelling variants of `lexeme_norm` (harbour/harbor) and, for
-English, regular suffixes; the forms are then matched case-insensitively on the
+(inverse lookup), the spelling variants of `lexeme_norm` (harbour/harbor) and the suffixes
+the language pack guesses for words the table lacks; the forms are then matched case-insensitively on the
 `LOWER` attribute by a PhraseMatcher. That gives the matches of lemma matching without
 lemmatising the document, which is the slow part of a spaCy pipeline.
 
 A word written `=word` in a checklist is matched as written (and its spelling variants)
-but not inflected: `=force` finds "force" and not "forced".
+but not inflected: `=force` finds "force" and not "forced". A number in braces, `{18}`,
+stands for the digits and the pack's words for it ("18", "eighteen", "dieciocho").
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ import functools
 import gzip
 import itertools
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
+from ptcheck.language import LanguagePack, load_pack
+
 MAX_FORMS_PER_PHRASE = 256
+_NUMBER_SLOT = re.compile(r"\{(\d+)\}")
 
 
 @functools.lru_cache(maxsize=8)
@@ -42,13 +47,22 @@ def _tables(language: str) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _table(name: str) -> dict[str, str]:
+    """A lookup table; where a form has several lemmas (the French table lists them), the first."""
     try:
         data = resources.files("spacy_lookups_data") / "data" / f"{name}.json.gz"
         with data.open("rb") as raw, gzip.open(raw) as unzipped:
             table = json.load(unzipped)
     except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
         return {}
-    return {str(k): str(v) for k, v in table.items()} if isinstance(table, dict) else {}
+    if not isinstance(table, dict):
+        return {}
+    found: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, list):
+            value = next((v for v in value if isinstance(v, str)), None)
+        if isinstance(value, str):
+            found[str(key)] = value
+    return found
 
 
 class FormExpander:
@@ -56,6 +70,8 @@ class FormExpander:
 
     def __init__(self, language: str, words: Iterable[str]) -> None:
         self.language = language
+        self.pack: LanguagePack = load_pack(language)
+        self.uninflected = frozenset(self.pack.uninflected)
         lemmas, norms = _tables(language)
         self.lemmas = lemmas
         wanted = {self.lemma(word) for word in words}
@@ -77,55 +93,70 @@ class FormExpander:
     def forms(self, word: str, guess: bool = True) -> set[str]:
         """Every surface form of `word` (lower case).
 
-        For a word the lemma table does not know, regular English suffixes are guessed
-        when `guess` is true.
+        For a word the lemma table does not know, the pack's suffixes are guessed when
+        `guess` is true.
         """
         exact = word.startswith("=") and len(word) > 1
         word = word.lstrip("=").lower() if exact else word.lower()
         if (
             exact
             or not any(c.isalpha() for c in word)
-            or word in _UNINFLECTED.get(self.language, ())
+            or word in self.uninflected
         ):
             found = {word}
         else:
             lemma = self.lemma(word)
             found = {word, lemma} | self.by_lemma.get(lemma, set())
-            if guess and self.language == "en" and len(found) == 1:
-                # A word the table does not know: regular suffixes.
-                found |= _english_inflections(word)
+            if guess and len(found) == 1:
+                found |= self.guessed(word)
         for form in list(found):
             found |= self.variants.get(form, set())
         return found
 
 
-_UNINFLECTED = {
-    "en": frozenset(
-        (
-            "the of and or to a an in on by for with under below less than any another from into"
-            " out is be not no as at if that this who which whether its their his her other others"
-            " such one over upon within without across between"
-        ).split()
-    ),
-    "es": frozenset("el la los las de del y o a en por con que un una se al su sus".split()),
-}
-
-
-def _english_inflections(word: str) -> set[str]:
-    """Regular English suffixes, for words the lemma table does not list."""
-    if len(word) < 3 or not word.isalpha():
+    def guessed(self, word: str) -> set[str]:
+        """Forms from the first of the pack's suffix rules that fits `word`."""
+        if len(word) < 3 or not word.isalpha():
+            return set()
+        for rule in self.pack.guessed_suffixes:
+            before = word[-len(rule.ending) - 1] if len(word) > len(rule.ending) else ""
+            if word.endswith(rule.ending) and before not in rule.not_after:
+                stem = word[: len(word) - len(rule.ending)]
+                return {form.format(stem=stem, word=word) for form in rule.forms}
         return set()
-    if word.endswith("y") and word[-2] not in "aeiou":
-        return {word[:-1] + "ies", word[:-1] + "ied", word + "ing"}
-    if word.endswith("e"):
-        return {word + "s", word + "d", word[:-1] + "ing"}
-    if word.endswith(("s", "x", "z", "ch", "sh")):
-        return {word + "es", word + "ed", word + "ing"}
-    return {word + "s", word + "ed", word + "ing"}
+
+
+def with_numbers(phrase: str, pack: LanguagePack) -> list[str]:
+    """The phrase with each `{18}` replaced by the digits and by each of the pack's words."""
+    match = _NUMBER_SLOT.search(phrase)
+    if match is None:
+        return [phrase]
+    number = match[1]
+    spelled = [number, *pack.numbers.get(number, ())]
+    head, tail = phrase[: match.start()], phrase[match.end() :]
+    return [expanded for word in spelled for expanded in with_numbers(head + word + tail, pack)]
 
 
 def expand_phrase(phrase: str, expander: FormExpander, nlp: Any) -> list[tuple[str, ...]]:
-    """All token sequences (lower case) a phrase can take; short words are not inflected."""
+    """All token sequences (lower case) a phrase can take, at most MAX_FORMS_PER_PHRASE.
+
+    Short words are not inflected. `ptcheck checklist validate` reports the phrases that
+    reach the cap (see `form_count`).
+    """
+    combos = itertools.islice(itertools.product(*_options(phrase, expander, nlp)), MAX_FORMS_PER_PHRASE)
+    return [tuple(combo) for combo in combos]
+
+
+def form_count(phrase: str, expander: FormExpander, nlp: Any) -> int:
+    """How many token sequences the phrase has before the cap."""
+    total = 1
+    for options in _options(phrase, expander, nlp):
+        total *= len(options)
+    return total
+
+
+def _options(phrase: str, expander: FormExpander, nlp: Any) -> list[list[str]]:
+    """The forms of each word of a phrase, the word as written first."""
     words = [token.text for token in nlp.make_doc(phrase.strip()) if not token.is_space]
     words = _rejoin_markers(words)
     options = []
@@ -135,9 +166,8 @@ def expand_phrase(phrase: str, expander: FormExpander, nlp: Any) -> list[tuple[s
         # mostly adjectives and particles ("similar", "under"), whose guesses are noise.
         guess = position == len(words) - 1
         others = sorted(expander.forms(word, guess) - {written}) if len(written) > 2 else []
-        options.append([written, *others])  # the phrase as written always comes first
-    combos = itertools.islice(itertools.product(*options), MAX_FORMS_PER_PHRASE)
-    return [tuple(combo) for combo in combos]
+        options.append([written, *others])
+    return options
 
 
 def _rejoin_markers(words: list[str]) -> list[str]:

@@ -1,57 +1,150 @@
 """Find a statute's provisions, their labels and its definitions.
 
-A statute is cut into provisions at the labels that open them, in the common drafting
-styles: "Section 4", "Sec. 4-A", "§ 1589.", "Article 225-4-1", "Art. 177 bis", "Artículo 3",
-"4.", "370.", "279.01 (1)", "2 Human trafficking", "(1)", "(a)", "(i)", "(A)", "a)".
-Each provision knows its full label (`4(1)(a)`), its place in the text, and the
-section it belongs to. Lines that carry no label continue the provision before them.
+A statute is cut into provisions at the labels that open them. The label words come from
+the language pack ("Section 4", "ARTÍCULO 1º", "Art. 149-A", "Article 225-4-1",
+"Art. 177 bis", "§ 232a", "Artigo 160.º"); the numbering styles are common to all:
+"4.", "370.", "279.01 (1)", "2 Human trafficking", "(1)", "(a)", "(i)", "(A)", "a)",
+"I –" (an inciso), "§ 1º" (a paragraph, where the pack says so). Each provision knows its
+full label (`4(1)(a)`), its place in the text, and the section it belongs to. Lines that
+carry no label continue the provision before them; text before the first label is a
+preamble; division headings (Part, Chapitre, Abschnitt) attach to what follows.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
-_NUMBER = r"\d{1,4}[A-Z]{0,2}(?:[.\-–](?:\d{1,4}[A-Za-z]{0,2}|[A-Z]{1,2}\b))*"
-_LATIN = r"(?:\s+(?:bis|ter|quater|quinquies|sexies|septies|octies|nonies|decies))?"
-_KEYWORD = re.compile(
-    rf"""^(?P<kw>section|sect\.|sec\.|s\.|§+|article|art\.|artículo|artigo|articolo|
-          regulation|reg\.|rule|clause|paragraph|para\.)\s*
-        (?P<num>{_NUMBER}{_LATIN})(?![\w])\s*[.:—–-]?\s*""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_BARE = re.compile(rf"^(?P<num>{_NUMBER}{_LATIN})(?:\.(?!\d)\s*|(?=\s*\()|\s+(?=[A-Z“\"'])|\s*$)")
+from ptcheck.language import LanguagePack, alternation, load_pack, loose
+
+UPPER = "A-ZÀ-ÖØ-ÞŒŠŽ"  # capital letters of the Latin scripts the packs cover
+_NUMBER = r"\d{1,4}[A-Za-z]{0,2}(?:[.\-–](?:\d{1,4}[A-Za-z]{0,2}|[A-Za-z]{1,2}\b))*"
 _PAREN = re.compile(r"[ \t]*\((?P<tag>[0-9]{1,3}[A-Z]{0,2}|[a-z]{1,4}|[A-Z]{1,2})\)\s*")
 _LETTER_PAREN = re.compile(r"^(?P<tag>[a-z]{1,2}|[0-9]{1,2})\)\s+")
-_DIVISION = re.compile(
-    r"^(part|chapter|title|título|titre|capítulo|chapitre|division|subdivision|schedule|book|libro)\b"
-    r"\s*[\dIVXLCivxlc]*",
-    re.IGNORECASE,
-)
-_INLINE_HEADING = re.compile(r"([A-Z][^\n.—–]{0,90})\.?[ \t]*[—–]+[ \t]*(?=[(A-Z])")
-_LINE_HEADING = re.compile(r"([A-Z][^\n.;:]{0,98}[^\n.;:,\s—–-])[ \t]*$", re.MULTILINE)
-_DEFINITION_LEAD = re.compile(
-    r"\s*(for the purposes? of|in this (act|section|part|chapter|title|article)|as used in)\b",
-    re.IGNORECASE,
-)
-_ROMAN = re.compile(r"^(?=[ivxl]+$)l?x{0,3}(ix|iv|v?i{0,3})$")
-_DEFINED_TERM = re.compile(
-    r"(?:“|\"|‘|(?<![\w’])')([A-Za-z][^\"”’'\n]{0,79})[\"”’']\s*(?:\([^)\n]{0,40}\)\s*)?,?\s*"
-    r"(?:means|shall mean|includes|shall include|refers to|has the (?:same )?meaning|is defined)\b",
-    re.IGNORECASE,
-)
-_UNQUOTED_DEFINITION = re.compile(
-    r"(?:the term\s+)?([A-Z][\w ’'-]{1,60}?)\s*(?:[–—:-]+\s*|\s)(?:refers to|means|shall mean)\b"
-)
+_ROMAN_DASH = re.compile(r"^(?P<tag>[IVXL]{1,6})\s*[–—\-.)]\s+")  # Brazilian incisos: "I –"
+_INLINE_HEADING = re.compile(rf"([{UPPER}][^\n.—–]{{0,90}})\.?[ \t]*[—–]+[ \t]*(?=[({UPPER}])")
+_LINE_HEADING = re.compile(rf"([{UPPER}][^\n.;:]{{0,98}}[^\n.;:,\s—–-])[ \t]*$", re.MULTILINE)
 _LEAD_LABEL = re.compile(r"\s*(?:\([0-9A-Za-z]{1,4}\)\s*)*")
-# Initials of the words that open sections and divisions (Section, Article, Part, Title...).
-_KEYWORD_INITIALS = frozenset("SARCPTDBL")
+_ROMAN = re.compile(r"^(?=[ivxl]+$)l?x{0,3}(ix|iv|v?i{0,3})$")
 _CLOSERS = frozenset(".;:,")
-_QUOTES = ("“", '"', "‘", "'")
-_DEFINITION_HEADING = re.compile(
-    r"\b(definitions?|interpretation|meaning of|use of terms|definiciones)\b", re.IGNORECASE
-)
+_QUOTES = ("“", '"', "‘", "'", "«", "„")
+_QUOTED = r"(?:“|\"|‘|«|„|(?<![\w’])')\s*(?P<term>[^\W\d_][^\"”’'»“\n]{0,79}?)\s*[\"”’'»“]"
+_DEFINITION_SCAN = 250  # an unquoted definition states its term near the provision's start
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The regular expressions of one language pack, compiled once."""
+
+    keyword: re.Pattern[str]
+    article_words: re.Pattern[str]
+    paragraph: re.Pattern[str] | None
+    bare: re.Pattern[str]
+    division: re.Pattern[str]
+    reference: re.Pattern[str]
+    initials: frozenset[str]
+    quoted_definition: re.Pattern[str]
+    unquoted_definition: re.Pattern[str]
+    definition_lead: re.Pattern[str]
+    definition_heading: re.Pattern[str]
+    definition_needles: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=16)
+def grammar(language: str) -> Grammar:
+    """The compiled label and definition expressions of a language."""
+    pack = load_pack(language)
+    labels = pack.labels
+    suffixes = alternation(labels.number_suffixes) if labels.number_suffixes else "(?!)"
+    number = rf"{_NUMBER}(?:[ \-]?\.?{suffixes})?(?![\w])"
+    opening = [*labels.article, *labels.section]
+    flags = re.IGNORECASE | re.VERBOSE
+    keyword = re.compile(
+        rf"^(?P<kw>{alternation(opening)})\s*(?P<num>{number})\s*[.:—–-]*\s*", re.IGNORECASE
+    )
+    paragraph = (
+        re.compile(
+            rf"^(?P<kw>{alternation(labels.paragraph)})\s*(?P<num>\d{{1,3}}|[uú]nico)"
+            rf"\s*(?:\.?[º°ª]|o\b)?\s*[.:—–-]*\s*",
+            re.IGNORECASE,
+        )
+        if labels.paragraph
+        else None
+    )
+    bare = re.compile(
+        rf"^(?P<num>{_NUMBER}(?:\s+{suffixes})?)"
+        rf"(?:\.?[º°ª]\s*|\.(?!\d)\s*|(?=\s*\()|\s+(?=[{UPPER}“\"'«])|\s*$)",
+        flags & ~re.IGNORECASE,
+    )
+    division = re.compile(
+        rf"^(?:[^\W\d_]+\s+)?{alternation(labels.division)}\b\s*[\dIVXLCivxlc\-]*",
+        re.IGNORECASE,
+    )
+    reference = re.compile(rf"\s*{alternation(labels.reference_followers or ['(?!)'])}\b", re.I)
+    words = [*opening, *labels.division, *labels.paragraph]
+    initials = frozenset(w[0].upper() for w in words if w[0].isalpha())
+    quoted, unquoted = _definition_patterns(pack)
+    leads = alternation(pack.definitions.leads)
+    return Grammar(
+        keyword=keyword,
+        article_words=re.compile(rf"^{alternation(labels.article)}$", re.IGNORECASE),
+        paragraph=paragraph,
+        bare=bare,
+        division=division,
+        reference=reference,
+        initials=initials,
+        quoted_definition=quoted,
+        unquoted_definition=unquoted,
+        definition_lead=re.compile(rf"\s*{leads}\b", re.IGNORECASE),
+        definition_heading=re.compile(
+            rf"\b{alternation(pack.definitions.headings)}\b", re.IGNORECASE
+        ),
+        definition_needles=tuple(
+            sorted({_first_word(f).lower() for f in pack.definitions.formulas} - {""})
+        ),
+    )
+
+
+def _first_word(formula: str) -> str:
+    """The first literal word of a definition formula (the cheap test before the regex)."""
+    return next((w for w in formula.replace("{term}", " ").split() if len(w) > 2), "")
+
+
+def _definition_patterns(pack: LanguagePack) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(quoted, unquoted) definition expressions from the pack's formulas.
+
+    A quoted term may be followed by a short parenthesis and a comma ("“child” (enfant),
+    means"); an unquoted one is a capitalised phrase before the formula, or the few words
+    after it up to a punctuation mark or a function word ("se entiende por explotación la").
+    """
+    stops = alternation(pack.function_words)
+    quoted_parts, unquoted_parts = [], []
+    for formula in pack.definitions.formulas:
+        before, _, after = formula.partition("{term}")
+        head = f"(?i:{loose(before)})" + r"\s*" if before.strip() else ""
+        tail = r"\s*(?:\([^)\n]{0,40}\)\s*)?,?\s*" + f"(?i:{loose(after)})" if after.strip() else ""
+        quoted_parts.append(f"{head}{_QUOTED}{tail}" + (r"\b" if after.strip() else ""))
+        if before.strip():
+            term = rf"(?P<term>[^\W\d_][\w’'\-]*(?:\s+[\w’'\-]+){{0,4}}?)"
+            stop = rf"(?=\s*[,:;—–(]|\s+{stops}\b|\s*$)"
+            unquoted_parts.append(f"{head}{term}{stop}")
+        else:
+            term = rf"(?P<term>[{UPPER}][\w ’'\-]{{1,60}}?)"
+            unquoted_parts.append(rf"{term}\s*(?:[–—:-]+\s*|\s|,\s*)(?i:{loose(after)})\b")
+    return _union(quoted_parts, re.IGNORECASE), _union(unquoted_parts, 0)
+
+
+def _union(parts: list[str], flags: int) -> re.Pattern[str]:
+    """One expression for alternatives that each name their group `term`."""
+    numbered = [p.replace("(?P<term>", f"(?P<term{i}>") for i, p in enumerate(parts)]
+    return re.compile("|".join(f"(?:{p})" for p in numbered), flags)
+
+
+def defined_term(match: re.Match[str]) -> str:
+    """The term a definition match captured, whichever alternative matched."""
+    return next(v for k, v in match.groupdict().items() if k.startswith("term") and v).strip()
 
 
 @dataclass
@@ -73,7 +166,7 @@ class Section:
     """A top-level provision with everything under it: the unit patterns are matched in."""
 
     label: str
-    keyword: str  # "section", "article", "" for bare numbers or the preamble
+    keyword: str  # "section", "article", "§", "" for bare numbers or the preamble
     start: int
     end: int
     heading: str = ""
@@ -90,6 +183,7 @@ class Structure:
     provisions: list[Provision]
     sections: list[Section]
     line_starts: list[int]
+    language: str = "en"
     _starts: list[int] = field(default_factory=list, repr=False)
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -121,8 +215,9 @@ class _Builder:
     closes everything below it; a new style opens one level deeper.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, rules: Grammar) -> None:
         self.text = text
+        self.rules = rules
         self.provisions: list[Provision] = []
         self.sections: list[Section] = []
         self.stack: list[tuple[str, str]] = []  # (style, full label) of the open provisions
@@ -192,53 +287,64 @@ class _Builder:
         stripped = line.lstrip()
         if not stripped:
             return
+        rules = self.rules
         position = offset + len(line) - len(stripped)
         if stripped[0] == "(":  # the commonest line in a statute: "(1) ...", "(a) ..."
             if self.inline_labels(position):
                 return
         elif (
-            self.sections
+            len(self.sections) > 1
             and stripped[0].isupper()
-            and stripped[0] not in _KEYWORD_INITIALS
+            and stripped[0] not in rules.initials
             and (stripped.rstrip()[-1:] in _CLOSERS or len(stripped) > 100)
+            and not _ROMAN_DASH.match(stripped)
         ):
             # Running text: it cannot open a provision or head one.
             self.pending_heading, self.pending_heading_start = "", None
             return
-        in_keyword_section = bool(self.sections and self.sections[-1].keyword)
-        match = _KEYWORD.match(stripped)
-        if match and not _looks_like_reference(stripped, match):
-            keyword = "article" if match["kw"].lower().startswith("art") else "section"
+        in_article = self.sections[-1].keyword != ""
+        match = rules.keyword.match(stripped)
+        if match and not rules.reference.match(stripped, match.end()):
+            keyword = "article" if rules.article_words.match(match["kw"]) else "section"
+            keyword = "§" if match["kw"].startswith("§") else keyword
             self.open_section(
                 _clean_number(match["num"]), keyword, position, position + match.end()
             )
             return
-        match = _BARE.match(stripped)
-        if match and in_keyword_section and re.fullmatch(r"\d{1,2}", match["num"]):
+        match = rules.paragraph.match(stripped) if rules.paragraph else None
+        if match and in_article:
+            # "§ 1º" inside a Brazilian article is one of its paragraphs.
+            self.open_part("paragraph", f" § {match['num']}", position + match.end())
+            return
+        match = rules.bare.match(stripped)
+        if match and in_article and re.fullmatch(r"\d{1,2}", match["num"]):
             # "1." inside an article numbers its paragraphs.
             self.open_part("point", f"({match['num']})", position + match.end())
             self.inline_labels(position + match.end())
             return
-        if match:
+        if match and not rules.division.match(stripped):
             self.open_section(_clean_number(match["num"]), "", position, position + match.end())
             return
         if self.inline_labels(position):
             return
-        match = _DEFINED_TERM.match(stripped)
-        if match and self.sections:
+        match = rules.quoted_definition.match(stripped)
+        if match:
             # A definitions list: each "term" means ... opens a provision of its own.
             del self.stack[1:]
-            self.open_part("definition", f" “{match.group(1).strip()}”", position)
+            self.open_part("definition", f" “{defined_term(match)}”", position)
             return
-        match = _LETTER_PAREN.match(stripped)
-        if match and self.sections:
+        match = _LETTER_PAREN.match(stripped) or _ROMAN_DASH.match(stripped)
+        if match:
             tag = match["tag"]
-            self.open_part(self.style_of(tag), f"({tag})", position + match.end())
+            style = "inciso" if tag.isupper() else self.style_of(tag)
+            self.open_part(style, f"({tag})", position + match.end())
             return
-        if _DIVISION.match(stripped) or _is_heading(stripped, _next_line(lines, index)):
+        if rules.division.match(stripped) or _is_heading(
+            stripped, _next_line(lines, index), rules
+        ):
             if self.pending_heading_start is None:
                 self.pending_heading_start = position
-            if not _DIVISION.match(stripped):
+            if not rules.division.match(stripped):
                 self.pending_heading = stripped.rstrip()
             return
         # A short line that did not head a provision after all is body text.
@@ -266,24 +372,24 @@ def _clean_number(number: str) -> str:
     return re.sub(r"\s+", " ", number).rstrip(".")
 
 
-def _looks_like_reference(line: str, match: re.Match[str]) -> bool:
-    """ "Section 4 applies..." is a sentence citing a section, not the start of one."""
-    rest = line[match.end() :]
-    return bool(re.match(r"(of|to|and|or|applies|shall|does|is|has|may)\b", rest))
-
-
-def _is_heading(line: str, next_line: str) -> bool:
+def _is_heading(line: str, next_line: str, rules: Grammar) -> bool:
     """A short line without closing punctuation, followed by a labelled line."""
     text = line.strip()
     if len(text) > 90 or text[-1] in ".;:,—-" or not text[0].isupper():
         return False
     following = next_line.lstrip()
-    return bool(_KEYWORD.match(following) or _BARE.match(following) or _PAREN.match(following))
+    return bool(
+        rules.keyword.match(following) or rules.bare.match(following) or _PAREN.match(following)
+    )
 
 
-def parse_structure(text: str) -> Structure:
-    """Cut `text` into sections and provisions."""
-    builder = _Builder(text)
+def parse_structure(text: str, language: str = "en") -> Structure:
+    """Cut `text` into sections and provisions, with the labels of `language`.
+
+    No text is dropped: what comes before the first label is a preamble section.
+    """
+    builder = _Builder(text, grammar(language))
+    builder.open_section("", "", 0, 0)  # the preamble (removed below when empty)
     lines = text.split("\n")
     line_starts = []
     offset = 0
@@ -292,20 +398,32 @@ def parse_structure(text: str) -> Structure:
         offset += len(line) + 1
     for index, line in enumerate(lines):
         builder.line(line_starts[index], line, lines, index)
-    if not builder.sections:
-        builder.open_section("", "", 0, 0)
     builder.sections[-1].end = len(text)
     builder.provisions[-1].end = len(text)
+    if len(builder.sections) > 1 and not text[: builder.sections[1].start].strip():
+        _drop_preamble(builder)
     _mark_definitions(text, builder)
-    return Structure(text, builder.provisions, builder.sections, line_starts)
+    return Structure(text, builder.provisions, builder.sections, line_starts, language)
+
+
+def _drop_preamble(builder: _Builder) -> None:
+    """Remove the empty preamble section and its provision, renumbering what follows."""
+    count = len(builder.sections[0].provisions)
+    del builder.sections[0]
+    del builder.provisions[:count]
+    for section in builder.sections:
+        section.provisions = [i - count for i in section.provisions]
+    for provision in builder.provisions:
+        provision.section -= 1
 
 
 def _mark_definitions(text: str, builder: _Builder) -> None:
     """Find defined terms and definition sections.
 
-    Only provisions holding a quotation mark or a defining word are examined with the
-    (slower) regular expressions: most of a long code holds neither.
+    Only provisions holding a quotation mark or a formula's first word are examined with
+    the (slower) regular expressions: most of a long code holds neither.
     """
+    rules = builder.rules
     provisions = builder.provisions
     starts = [p.start for p in provisions]
     lowered = text.lower()
@@ -323,22 +441,24 @@ def _mark_definitions(text: str, builder: _Builder) -> None:
 
     for index in holding(*_QUOTES):
         provision = provisions[index]
-        for match in _DEFINED_TERM.finditer(text, provision.start, provision.end):
+        for match in rules.quoted_definition.finditer(text, provision.start, provision.end):
             provision.is_definition = True
-            provision.defines.append(match.group(1).strip())
-    for index in holding("means", "refers to", "shall mean"):
+            provision.defines.append(defined_term(match))
+    for index in holding(*rules.definition_needles):
         provision = provisions[index]
-        if not provision.defines:
-            unquoted = _UNQUOTED_DEFINITION.match(text, _body(text, provision), provision.end)
-            if unquoted:  # "(a) Trafficking in Persons – refers to ..."
-                provision.is_definition = True
-                provision.defines.append(unquoted.group(1).strip())
-    for index in holding("purpose", "in this", "as used in"):
-        provision = provisions[index]
-        if _DEFINITION_LEAD.match(text, _body(text, provision), provision.end):
+        if provision.defines:
+            continue
+        body = _body(text, provision)
+        scan = min(provision.end, body + _DEFINITION_SCAN)
+        unquoted = rules.unquoted_definition.search(text, body, scan)
+        if unquoted:  # "(a) Trafficking in Persons – refers to ...", "se entiende por ..."
+            provision.is_definition = True
+            provision.defines.append(defined_term(unquoted))
+    for provision in provisions:
+        if rules.definition_lead.match(text, _body(text, provision), provision.end):
             builder.sections[provision.section].is_definition = True
     for section in builder.sections:
-        if _DEFINITION_HEADING.search(section.heading) or any(
+        if rules.definition_heading.search(section.heading) or any(
             provisions[i].is_definition for i in section.provisions
         ):
             section.is_definition = True
@@ -354,4 +474,6 @@ def section_name(section: Section) -> str:
     """How a section is cited in reports: "s. 4", "art. 177 bis", "(preamble)"."""
     if not section.label:
         return "(preamble)"
+    if section.keyword == "§":
+        return f"§ {section.label}"
     return f"art. {section.label}" if section.keyword == "article" else f"s. {section.label}"

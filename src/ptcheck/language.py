@@ -1,0 +1,223 @@
+"""Language packs: what ptcheck knows about how each language writes its statutes.
+
+A pack is a YAML file in `ptcheck/languages/` (one per language, e.g. `fr.yaml`): the words
+that label articles and divisions, how provisions are cited and how a law refers to
+itself, how definitions are worded, the offence and penalty formulas, the function words
+used to recognise the language, the words never inflected, sentence rules and number
+words. The code reads packs; adding a language is adding a pack (and its checklist terms).
+
+`detection.yaml` holds the function words of languages without a pack, so that a text in
+one of them is reported as unsupported instead of being read as the nearest supported one.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from importlib import resources
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from ptcheck.errors import PtcheckError
+
+MIN_FUNCTION_WORD_SHARE = 0.08  # below this share of function words, the language is unknown
+DETECTION_CHARS = 20_000
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+Words = list[Annotated[str, Field(min_length=1)]]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class SuffixRule(_Strict):
+    """Forms guessed for a word the lemma table lacks: `{stem}` is the word less `ending`."""
+
+    ending: str = ""
+    not_after: str = ""  # the rule does not apply when the letter before `ending` is one of these
+    forms: Words
+
+
+class Labels(_Strict):
+    """Words that open provisions and divisions, matched case- and accent-insensitively."""
+
+    article: Words  # "Article", "Art.", "Artículo", "§": a top-level provision
+    section: Words = []  # "Section", "Sec.", "s.": the same, common-law style
+    paragraph: Words = []  # "§" inside an article (Brazil), "Parágrafo"
+    division: Words  # "Part", "Chapitre", "Abschnitt": attach to what follows
+    number_suffixes: Words = []  # ordinals and Latin suffixes: "bis", "º", "er"
+    reference_followers: Words = []  # "Section 4 applies ...": a line citing, not opening
+
+
+class Definitions(_Strict):
+    """How definitions are worded; `{term}` stands for the defined term."""
+
+    formulas: Words  # "{term} means", "se entiende por {term}", "{term} im Sinne dieses"
+    leads: Words  # "for the purposes of", "aux fins de": an interpretation provision
+    headings: Words  # "Definitions", "Définitions": a definitions section
+
+
+class LanguagePack(_Strict):
+    """Everything language-specific that ptcheck's mechanisms read."""
+
+    code: str = Field(pattern=r"^[a-z]{2,3}$")
+    name: str = Field(min_length=1)
+    function_words: Words = Field(min_length=10)
+    uninflected: Words = []
+    guessed_suffixes: list[SuffixRule] = []
+    labels: Labels
+    citation_words: Words  # words that cite a provision: "section", "article", "§"
+    self_references: Words  # "this Act", "la présente loi", "dieses Gesetzes"
+    definitions: Definitions
+    abbreviations: Words = []  # a full stop after these does not end a sentence
+    numbers: dict[str, Words] = {}  # "18": [eighteen]; `{18}` in a phrase takes each
+    terms: dict[str, Words] = {}  # vocabulary a checklist can take (`language_terms`)
+
+
+class DetectionProfile(_Strict):
+    """Function words of a language ptcheck has no pack for."""
+
+    code: str
+    name: str
+    function_words: Words = Field(min_length=10)
+
+
+class UnsupportedLanguage(PtcheckError):
+    """A document in a language without a pack (or not in the checklist)."""
+
+
+def _strings(name: str) -> Any:
+    """A pack file with every scalar read as a string ("no" and "on" are words, not booleans)."""
+    text = (resources.files("ptcheck") / "languages" / name).read_text(encoding="utf-8")
+    return yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 (BaseLoader builds no objects)
+
+
+@functools.lru_cache(maxsize=1)
+def pack_codes() -> tuple[str, ...]:
+    """The codes of every bundled pack, sorted."""
+    folder = resources.files("ptcheck") / "languages"
+    names = (entry.name for entry in folder.iterdir())
+    return tuple(sorted(n[:-5] for n in names if n.endswith(".yaml") and n != "detection.yaml"))
+
+
+@functools.lru_cache(maxsize=16)
+def load_pack(code: str) -> LanguagePack:
+    """The bundled pack for `code` (a PtcheckError when there is none)."""
+    if code not in pack_codes():
+        raise UnsupportedLanguage(
+            f"no language pack for {code!r}; supported: {', '.join(pack_codes())}"
+        )
+    return LanguagePack.model_validate(_strings(f"{code}.yaml"))
+
+
+@functools.lru_cache(maxsize=1)
+def _profiles() -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """(code, name, function words) of every language detection knows, packs first."""
+    profiles = [(p.code, p.name, frozenset(p.function_words)) for p in map(load_pack, pack_codes())]
+    others = _strings("detection.yaml")
+    for entry in others:
+        profile = DetectionProfile.model_validate(entry)
+        profiles.append((profile.code, profile.name, frozenset(profile.function_words)))
+    return tuple(profiles)
+
+
+@functools.lru_cache(maxsize=1)
+def _distinctive() -> dict[str, frozenset[str]]:
+    """Each profile's function words that no other profile lists."""
+    counts = Counter(w for _, _, words in _profiles() for w in words)
+    return {code: frozenset(w for w in words if counts[w] == 1) for code, _, words in _profiles()}
+
+
+@functools.lru_cache(maxsize=1)
+def language_names() -> dict[str, str]:
+    """Code -> English name of every language detection knows."""
+    return {code: name for code, name, _ in _profiles()}
+
+
+def detect(text: str) -> tuple[str, float]:
+    """(code, share) of the language whose function words are most frequent.
+
+    Every token of the first 20,000 characters counts once for each profile listing it
+    (a word of its own counts double, so that Catalan is not read as Spanish nor
+    Portuguese as Galician); the share is the winner's function words over all words.
+    """
+    words = [w.lower().replace("’", "'") for w in _WORD.findall(text[:DETECTION_CHARS])]
+    if not words:
+        return "", 0.0
+    counts = Counter(words)
+    distinctive = _distinctive()
+    best, best_score, best_share = "", -1.0, 0.0
+    for code, _, vocabulary in _profiles():
+        hits = sum(n for w, n in counts.items() if w in vocabulary)
+        score = hits + sum(n for w, n in counts.items() if w in distinctive[code])
+        if score > best_score:
+            best, best_score, best_share = code, score, hits / len(words)
+    return best, best_share
+
+
+def choose_language(text: str, path: str, available: list[str], forced: str | None) -> str:
+    """The language to read `text` in: `forced`, or the detected one if ptcheck supports it.
+
+    Raises UnsupportedLanguage (exit 2) when the text is in a language without a pack, or
+    one the checklist has no terms for.
+    """
+    supported = [code for code in pack_codes() if code in available]
+    if forced:
+        if forced not in supported:
+            raise UnsupportedLanguage(
+                f"{path}: language {forced!r} not supported; supported: {', '.join(supported)}"
+            )
+        return forced
+    code, share = detect(text)
+    if code in supported and share >= MIN_FUNCTION_WORD_SHARE:
+        return code
+    looks = (
+        f"looks like {language_names()[code]}"
+        if code and share >= MIN_FUNCTION_WORD_SHARE
+        else "not recognised"
+    )
+    raise UnsupportedLanguage(
+        f"{path}: language not supported ({looks}); supported: {', '.join(supported)};"
+        " use --language to force one"
+    )
+
+
+# --------------------------------------------------------------------------- regexes
+
+_ACCENTED: dict[str, str] = {}
+for _char in map(chr, range(0xC0, 0x17F)):
+    _base = unicodedata.normalize("NFD", _char)[0].lower()
+    if _base.isascii() and _base.isalpha():
+        _ACCENTED[_base] = _ACCENTED.get(_base, _base) + _char.lower()
+
+
+def loose(word: str) -> str:
+    """A regex for `word`, accent-insensitive, spaces as any white space, "." optional at the end.
+
+    Use with re.IGNORECASE.
+    """
+    parts: list[str] = []
+    for char in word.strip():
+        base = unicodedata.normalize("NFD", char)[0].lower()
+        if char.isspace():
+            parts.append(r"\s+")
+        elif base in _ACCENTED:
+            parts.append(f"[{_ACCENTED[base]}]")
+        elif char in "'’":
+            parts.append("['’]")
+        else:
+            parts.append(re.escape(char))
+    pattern = "".join(parts)
+    if pattern.endswith(r"\."):
+        pattern = pattern[:-2] + r"\.?"
+    return pattern
+
+
+def alternation(words: list[str]) -> str:
+    """A non-capturing alternation of `loose` words, longest first."""
+    return "(?:" + "|".join(loose(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
