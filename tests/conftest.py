@@ -22,3 +22,9 @@ def loaded() -> LoadedChecklist:
 @pytest.fixture(scope="session")
 def analyzer(loaded: LoadedChecklist) -> Analyzer:
     return Analyzer(loaded)
+
+
+@pytest.fixture(scope="session")
+def english(loaded: LoadedChecklist) -> Analyzer:
+    """An analyzer reading every text as English (`--language en`)."""
+    return Analyzer(loaded, language="en")

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ptcheck.analysis import Analyzer
+from ptcheck.language import UnsupportedLanguage
 
 from .conftest import SAMPLE_LAWS
 
@@ -80,9 +81,9 @@ texts = st.one_of(st.text(min_size=1, max_size=400), words(LEGAL))
 
 @SETTINGS
 @given(texts)
-def test_any_text_gives_every_item_once_and_a_bounded_score(analyzer: Analyzer, text: str) -> None:
-    result = analyzer.analyze_text(text)
-    assert [i.id for i in result.items] == [i.id for i in analyzer.checklist.items]
+def test_any_text_gives_every_item_once_and_a_bounded_score(english: Analyzer, text: str) -> None:
+    result = english.analyze_text(text)
+    assert [i.id for i in result.items] == [i.id for i in english.checklist.items]
     assert 0.0 <= result.score <= 100.0
     for item in result.items:
         assert item.status in {"met", "partial", "missing"}
@@ -92,10 +93,24 @@ def test_any_text_gives_every_item_once_and_a_bounded_score(analyzer: Analyzer, 
 
 @SETTINGS
 @given(texts)
-def test_the_same_input_gives_byte_identical_json(analyzer: Analyzer, text: str) -> None:
-    first = json.dumps(analyzer.analyze_text(text).as_dict(), sort_keys=True)
-    second = json.dumps(analyzer.analyze_text(text).as_dict(), sort_keys=True)
+def test_the_same_input_gives_byte_identical_json(english: Analyzer, text: str) -> None:
+    first = json.dumps(english.analyze_text(text).as_dict(), sort_keys=True)
+    second = json.dumps(english.analyze_text(text).as_dict(), sort_keys=True)
     assert first == second
+
+
+@SETTINGS
+@given(texts)
+def test_any_text_is_read_in_a_supported_language_or_refused_with_a_reason(
+    analyzer: Analyzer, text: str
+) -> None:
+    try:
+        result = analyzer.analyze_text(text)
+    except UnsupportedLanguage as error:
+        assert "language not supported" in error.message
+        assert "use --language to force one" in error.message
+    else:
+        assert result.document.language in analyzer.checklist.languages
 
 
 LAWS = [path.read_text(encoding="utf-8") for path in sorted(SAMPLE_LAWS.glob("*.txt"))]

@@ -16,6 +16,7 @@ from ptcheck.scoring import category_results, verdict, weighted_score
 from ptcheck.structure import parse_structure
 from ptcheck.waivers import Waiver, apply_waivers, inline_waivers
 
+
 class Analyzer:
     """Analyses documents against one checklist; term matchers are built once per language."""
 

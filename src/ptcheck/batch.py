@@ -151,11 +151,12 @@ def _wanted(path: Path, include: list[str], exclude: list[str]) -> bool:
 _WORKER: Any = None  # the Analyzer of this worker process
 
 
-def _init_worker(checklist_path: str | None) -> None:
+def _init_worker(checklist_path: str | None, language: str | None = None) -> None:
     global _WORKER
     from ptcheck.analysis import Analyzer
 
-    _WORKER = Analyzer(load_checklist(Path(checklist_path) if checklist_path else None))
+    checklist = load_checklist(Path(checklist_path) if checklist_path else None)
+    _WORKER = Analyzer(checklist, language)
 
 
 def _analyze_one(path: str, options: BatchOptions) -> Outcome:
@@ -195,6 +196,7 @@ class BatchOptions:
     keep_text: bool = False  # needed for the HTML report
     resume_from: Path | None = None  # a results.json whose documents need not be redone
     waivers: list[Waiver] = field(default_factory=list)
+    language: str | None = None  # read every document in this language (`--language`)
 
 
 def run_batch(
@@ -228,7 +230,7 @@ def run_batch(
     jobs = options.jobs or os.cpu_count() or 1
     checklist_path = str(loaded.path)
     if jobs <= 1 or len(todo) <= 1:
-        _init_worker(checklist_path)
+        _init_worker(checklist_path, options.language)
         try:
             for path in todo:
                 _record(batch, _analyze_one(str(path), options), on_outcome)
@@ -237,10 +239,12 @@ def run_batch(
         return batch
     fork = "fork" in multiprocessing.get_all_start_methods()
     if fork:
-        _init_worker(checklist_path)  # built once here; forked workers inherit it
+        _init_worker(checklist_path, options.language)  # built once; forked workers inherit it
     context = multiprocessing.get_context("fork" if fork else "spawn")
     pool_options: dict[str, Any] = (
-        {} if fork else {"initializer": _init_worker, "initargs": (checklist_path,)}
+        {}
+        if fork
+        else {"initializer": _init_worker, "initargs": (checklist_path, options.language)}
     )
     with ProcessPoolExecutor(jobs, mp_context=context, **pool_options) as pool:
         pending: set[Future[Outcome]] = set()

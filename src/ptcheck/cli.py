@@ -15,6 +15,7 @@ from ptcheck import __version__
 from ptcheck.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_USAGE, ChecklistError, PtcheckError
 
 if TYPE_CHECKING:
+    from ptcheck.analysis import Analyzer
     from ptcheck.checklist import LoadedChecklist
     from ptcheck.config import Config
     from ptcheck.results import DocumentResult
@@ -30,6 +31,12 @@ app = typer.Typer(
 checklist_app = typer.Typer(help="Validate, show and describe checklists.", no_args_is_help=True)
 app.add_typer(checklist_app, name="checklist")
 
+LANGUAGE_OPTION = typer.Option(
+    None,
+    "--language",
+    "-l",
+    help="Read documents in this language (en, de, es, fr, it, pt) instead of detecting it.",
+)
 CHECKLIST_OPTION = typer.Option(
     None, "--checklist", help="A checklist YAML file instead of the bundled one.", dir_okay=False
 )
@@ -149,6 +156,7 @@ def analyze(
     max_size: int | None = typer.Option(
         None, "--max-size", min=1, help="Refuse documents larger than this many bytes (50 MB)."
     ),
+    language: str | None = LANGUAGE_OPTION,
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """Analyse statutes and report, item by item, what they cover, with evidence."""
@@ -164,9 +172,7 @@ def analyze(
         )
         _check_choice("format", config.get("format"), FORMATS)
         _severities(config.get("fail_on"))
-        from ptcheck.analysis import Analyzer
-
-        analyzer = Analyzer(_load(_path(config.get("checklist"))))
+        analyzer = _analyzer(_load(_path(config.get("checklist"))), language)
     except PtcheckError as error:
         _fail(error, debug)
     waivers = _waivers(config)
@@ -195,6 +201,21 @@ def analyze(
         except PtcheckError as error:
             _fail(error, debug)
     raise typer.Exit(_exit_code(results, failed, config.get("fail_under"), config.get("fail_on")))
+
+
+def _analyzer(loaded: LoadedChecklist, language: str | None) -> Analyzer:
+    """An analyzer for the checklist, reading every document in `language` when one is given."""
+    from ptcheck.analysis import Analyzer
+
+    if language is not None:
+        _check_choice("language", language, _languages(loaded))
+    return Analyzer(loaded, language)
+
+
+def _languages(loaded: LoadedChecklist) -> tuple[str, ...]:
+    from ptcheck.language import pack_codes
+
+    return tuple(c for c in pack_codes() if c in loaded.checklist.languages)
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...] | set[str]) -> None:
@@ -250,20 +271,20 @@ def diff(
     new: Path = typer.Argument(..., help="The later version."),
     output_format: str = typer.Option("text", "--format", "-f", help="text, json or markdown."),
     checklist: Path | None = CHECKLIST_OPTION,
+    language: str | None = LANGUAGE_OPTION,
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """Compare two versions of a draft: items gained and lost, evidence moved, score change.
 
     Exits 1 when any item got worse, 0 otherwise.
     """
-    from ptcheck.analysis import Analyzer
     from ptcheck.drafts import compare
     from ptcheck.formatters.diff import render_diff
 
     try:
         _check_choice("format", output_format, ("text", "json", "markdown"))
         config = _settings(checklist=str(checklist) if checklist else None)
-        analyzer = Analyzer(_load(_path(config.get("checklist"))))
+        analyzer = _analyzer(_load(_path(config.get("checklist"))), language)
         waivers = _waivers(config)
         before = analyzer.analyze_path(old, config.get("max_size"), waivers)
         after = analyzer.analyze_path(new, config.get("max_size"), waivers)
@@ -306,6 +327,7 @@ def batch(
     no_color: bool = typer.Option(
         False, "--no-color", help="No colour (NO_COLOR is honoured too)."
     ),
+    language: str | None = LANGUAGE_OPTION,
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """Analyse a whole folder of statutes in parallel; compare them side by side."""
@@ -325,6 +347,8 @@ def batch(
             checklist=str(checklist) if checklist else None,
         )
         loaded = _load(_path(config.get("checklist")))
+        if language is not None:
+            _check_choice("language", language, _languages(loaded))
     except PtcheckError as error:
         _fail(error, debug)
     files, missing = collect(paths, config.get("include"), config.get("exclude"))
@@ -334,6 +358,7 @@ def batch(
         keep_text=out is not None,
         resume_from=(out / "results.json") if resume and out is not None else None,
         waivers=_waivers(config),
+        language=language,
     )
     saver = Saver(out)
     progress, task = _progress(len(files), no_color)

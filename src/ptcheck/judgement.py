@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ptcheck.checklist import Checklist, Item, Pattern
-from ptcheck.matching import Hit, SectionHits, evaluate
 from ptcheck.language import alternation, load_pack
+from ptcheck.matching import Hit, SectionHits, evaluate
 from ptcheck.results import Evidence, ItemResult, Offence, Status
 from ptcheck.structure import UPPER, Structure, section_name
 
@@ -305,9 +305,7 @@ class Judge:
             text = self.structure.text
             breaks = [
                 m.end()
-                for m in self.wording.sentence_break.finditer(
-                    text, provision.start, provision.end
-                )
+                for m in self.wording.sentence_break.finditer(text, provision.start, provision.end)
             ]
             self._breaks[provision.start] = breaks
         return provision.start, bisect.bisect_right(breaks, offset)

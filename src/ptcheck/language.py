@@ -75,6 +75,7 @@ class LanguagePack(_Strict):
     self_references: Words  # "this Act", "la présente loi", "dieses Gesetzes"
     definitions: Definitions
     abbreviations: Words = []  # a full stop after these does not end a sentence
+    clitics: Words = []  # pronouns joined by a hyphen ("remover-lhe"): split off the verb
     numbers: dict[str, Words] = {}  # "18": [eighteen]; `{18}` in a phrase takes each
     terms: dict[str, Words] = {}  # vocabulary a checklist can take (`language_terms`)
 
@@ -94,7 +95,7 @@ class UnsupportedLanguage(PtcheckError):
 def _strings(name: str) -> Any:
     """A pack file with every scalar read as a string ("no" and "on" are words, not booleans)."""
     text = (resources.files("ptcheck") / "languages" / name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 (BaseLoader builds no objects)
+    return yaml.load(text, Loader=yaml.BaseLoader)
 
 
 @functools.lru_cache(maxsize=1)
@@ -176,11 +177,12 @@ def choose_language(text: str, path: str, available: list[str], forced: str | No
     code, share = detect(text)
     if code in supported and share >= MIN_FUNCTION_WORD_SHARE:
         return code
-    looks = (
-        f"looks like {language_names()[code]}"
-        if code and share >= MIN_FUNCTION_WORD_SHARE
-        else "not recognised"
-    )
+    if not code:
+        looks = "no words to tell it by"
+    elif share >= MIN_FUNCTION_WORD_SHARE:
+        looks = f"looks like {language_names()[code]}"
+    else:
+        looks = "not recognised"
     raise UnsupportedLanguage(
         f"{path}: language not supported ({looks}); supported: {', '.join(supported)};"
         " use --language to force one"

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.language import load_pack
-from ptcheck.nlp import FormExpander, blank_pipeline, expand_phrase, with_numbers
+from ptcheck.nlp import FormExpander, blank_pipeline, clitic_hyphen, expand_phrase, with_numbers
 from ptcheck.structure import Structure
 
 CHUNK_CHARS = 200_000
@@ -159,6 +159,9 @@ class TermMatcher:
         # Line breaks inside space-separated chunks defeat the tokenizer's cache (10x slower);
         # a space in their place keeps every offset.
         flat = structure.text.translate(_SPACES)
+        clitics = clitic_hyphen(self.language)
+        if clitics is not None:
+            flat = clitics.sub(" ", flat)
         texts = (flat[start:end] for _, start, end, _ in pieces)
         by_section: dict[int, list[Hit]] = defaultdict(list)
         names = self.names

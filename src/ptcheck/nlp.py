@@ -3,8 +3,8 @@
 No statistical model is used (none can be downloaded). Instead each phrase of a checklist
 is expanded once to all its surface forms with the lemma tables of spacy-lookups-data
 (inverse lookup), the spelling variants of `lexeme_norm` (harbour/harbor) and the suffixes
-the language pack guesses for words the table lacks; the forms are then matched case-insensitively on the
-`LOWER` attribute by a PhraseMatcher. That gives the matches of lemma matching without
+the language pack guesses for words the table lacks; the forms are then matched
+case-insensitively on the `LOWER` attribute by a PhraseMatcher. That gives the matches of lemma matching without
 lemmatising the document, which is the slow part of a spaCy pipeline.
 
 A word written `=word` in a checklist is matched as written (and its spelling variants)
@@ -38,6 +38,19 @@ def blank_pipeline(language: str) -> Any:
     nlp = spacy.blank(language)
     nlp.max_length = 2_000_000
     return nlp
+
+
+@functools.lru_cache(maxsize=8)
+def clitic_hyphen(language: str) -> re.Pattern[str] | None:
+    """The hyphen joining a verb and a clitic pronoun ("remover-lhe"), where the pack has any.
+
+    The matcher reads it as a space, so the verb is a word of its own, as in "remover os".
+    """
+    clitics = load_pack(language).clitics
+    if not clitics:
+        return None
+    alternatives = "|".join(sorted(map(re.escape, clitics), key=len, reverse=True))
+    return re.compile(rf"(?<=[^\W\d_])-(?=(?:{alternatives})\b)", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=8)
@@ -98,11 +111,7 @@ class FormExpander:
         """
         exact = word.startswith("=") and len(word) > 1
         word = word.lstrip("=").lower() if exact else word.lower()
-        if (
-            exact
-            or not any(c.isalpha() for c in word)
-            or word in self.uninflected
-        ):
+        if exact or not any(c.isalpha() for c in word) or word in self.uninflected:
             found = {word}
         else:
             lemma = self.lemma(word)
@@ -112,7 +121,6 @@ class FormExpander:
         for form in list(found):
             found |= self.variants.get(form, set())
         return found
-
 
     def guessed(self, word: str) -> set[str]:
         """Forms from the first of the pack's suffix rules that fits `word`."""
@@ -143,7 +151,9 @@ def expand_phrase(phrase: str, expander: FormExpander, nlp: Any) -> list[tuple[s
     Short words are not inflected. `ptcheck checklist validate` reports the phrases that
     reach the cap (see `form_count`).
     """
-    combos = itertools.islice(itertools.product(*_options(phrase, expander, nlp)), MAX_FORMS_PER_PHRASE)
+    combos = itertools.islice(
+        itertools.product(*_options(phrase, expander, nlp)), MAX_FORMS_PER_PHRASE
+    )
     return [tuple(combo) for combo in combos]
 
 

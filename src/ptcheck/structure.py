@@ -127,7 +127,7 @@ def _definition_patterns(pack: LanguagePack) -> tuple[re.Pattern[str], re.Patter
         tail = r"\s*(?:\([^)\n]{0,40}\)\s*)?,?\s*" + f"(?i:{loose(after)})" if after.strip() else ""
         quoted_parts.append(f"{head}{_QUOTED}{tail}" + (r"\b" if after.strip() else ""))
         if before.strip():
-            term = rf"(?P<term>[^\W\d_][\w’'\-]*(?:\s+[\w’'\-]+){{0,4}}?)"
+            term = r"(?P<term>[^\W\d_][\w’'\-]*(?:\s+[\w’'\-]+){0,4}?)"
             stop = rf"(?=\s*[,:;—–(]|\s+{stops}\b|\s*$)"
             unquoted_parts.append(f"{head}{term}{stop}")
         else:
@@ -339,9 +339,7 @@ class _Builder:
             style = "inciso" if tag.isupper() else self.style_of(tag)
             self.open_part(style, f"({tag})", position + match.end())
             return
-        if rules.division.match(stripped) or _is_heading(
-            stripped, _next_line(lines, index), rules
-        ):
+        if rules.division.match(stripped) or _is_heading(stripped, _next_line(lines, index), rules):
             if self.pending_heading_start is None:
                 self.pending_heading_start = position
             if not rules.division.match(stripped):
