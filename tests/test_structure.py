@@ -7,13 +7,13 @@ import pytest
 from ptcheck.structure import parse_structure
 
 
-def labels(text: str) -> list[str]:
-    structure = parse_structure(text)
+def labels(text: str, language: str = "en") -> list[str]:
+    structure = parse_structure(text, language)
     return [p.label for p in structure.provisions if structure.text[p.start : p.end].strip()]
 
 
-def label_of(text: str, words: str) -> str:
-    structure = parse_structure(text)
+def label_of(text: str, words: str, language: str = "en") -> str:
+    structure = parse_structure(text, language)
     return structure.provision_at(text.index(words)).label
 
 
@@ -27,7 +27,6 @@ def label_of(text: str, words: str) -> str:
         ),
         ("4. Offences\n(1) A person who recruits.\n", "A person", "4(1)"),
         ("4(1)(a) A person who recruits.\n", "A person", "4(1)(a)"),
-        ("Article 225-4-1\nI. - La traite.\nA person who recruits.\n", "A person", "225-4-1"),
         ("Art. 177 bis\n1. Whoever recruits.\na) by force\n", "by force", "177 bis(1)(a)"),
         ("370. Trafficking of person.—(1) Whoever recruits.\n", "Whoever", "370(1)"),
         ("Sec. 4-A. Attempted Trafficking. – Whoever attempts.\n", "Whoever", "4-A"),
@@ -44,11 +43,85 @@ def label_of(text: str, words: str) -> str:
         ("2 Human trafficking\n(1) A person commits an offence.\n", "A person", "2(1)"),
         ("5\n(h) eighth;\n(i) ninth;\n", "ninth", "5(i)"),
         ("5\n(a) first;\n(i) sub one;\n(ii) sub two;\n", "sub two", "5(a)(ii)"),
-        ("Artículo 3\n1. Será castigado quien capte.\n", "Será", "3(1)"),
     ],
 )
 def test_labels(text: str, words: str, label: str) -> None:
     assert label_of(text, words) == label
+
+
+@pytest.mark.parametrize(
+    "language,text,words,label",
+    [
+        ("es", "Artículo 3\n1. Será castigado quien capte.\n", "Será", "3(1)"),
+        ("es", "ARTICULO 1º.- El que captare a una persona.\n", "El que", "1º"),
+        ("es", "Artículo 145 bis.- Será reprimido el que captare.\n", "Será", "145 bis"),
+        ("es", "Artículo 12-A.- Trata\n2. Para efectos del inciso 1.\n", "Para", "12-A(2)"),
+        ("es", "Artículo 8\na) mediante violencia;\nb) mediante engaño.\n", "engaño", "8(b)"),
+        ("fr", "Article 225-4-1\nI. - La traite est le fait de recruter.\n", "La traite", "225-4-1(I)"),
+        ("fr", "Art. 382-1. (L. 9 avril 2014)\n(1) Constitue la traite.\n", "Constitue", "382-1(1)"),
+        ("fr", "Art. 3\n1° de recruter ;\n2° de transporter.\n", "transporter", "3(2)"),
+        ("de", "§ 232a Zwangsprostitution\n(1) Wer eine Person veranlasst.\n", "Wer", "232a(1)"),
+        ("de", "§ 10\n(2) Wer anwirbt, wenn\n1.  diese Person\n    a)  bei der Arbeit\n", "bei der", "10(2)(1)(a)"),
+        ("it", "Art. 601 bis\nChiunque recluta è punito.\n", "Chiunque", "601 bis"),
+        ("it", "Art. 182 Tratta di esseri umani\n1 Chiunque recluta.\n2 Se la vittima è minorenne.\n", "Se la", "182(2)"),
+        ("pt", "Art. 149-A. Agenciar pessoa, com a finalidade de:\nI – remover-lhe órgãos;\nII – submetê-la a trabalho.\n", "submetê", "149-A(II)"),
+        ("pt", "Art. 149-A. Recrutar pessoa.\nPena – reclusão.\n§ 1º A pena é aumentada se:\nI – o crime for cometido\n", "o crime", "149-A § 1(I)"),
+        ("pt", "Artigo 160.º\nTráfico de pessoas\n1 - Quem recrutar outra pessoa.\n2 - A mesma pena.\n", "A mesma", "160.º(2)"),
+    ],
+)
+def test_civil_law_labels(language: str, text: str, words: str, label: str) -> None:
+    assert label_of(text, words, language) == label
+
+
+@pytest.mark.parametrize(
+    "language,text,division,article",
+    [
+        ("es", "Artículo 1.- Objeto.\nCapítulo II\nDe la trata\nArtículo 2.- El que capte.\n", "Capítulo II", "Artículo 2"),
+        ("fr", "Art. 1er\nObjet.\nChapitre VI-I. De la traite\nArt. 2\nLe fait.\n", "Chapitre VI-I", "Art. 2"),
+        ("de", "§ 1 Zweck\nText.\nAchtzehnter Abschnitt - Straftaten gegen die Freiheit\n§ 232 Menschenhandel\n", "Achtzehnter", "§ 232"),
+    ],
+)
+def test_division_headings_attach_to_what_follows(
+    language: str, text: str, division: str, article: str
+) -> None:
+    structure = parse_structure(text, language)
+    following = next(s for s in structure.sections if s.label_start == text.index(article))
+    assert following.start == text.index(division)
+    assert all(s.end <= text.index(division) for s in structure.sections if s is not following and s.start < following.start)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "de", "it", "pt"])
+def test_text_before_the_first_label_is_a_preamble_not_dropped(language: str) -> None:
+    text = "Code of 1 January 2000\n\nEnacted as follows.\n\nArt. 1\nText.\n"
+    structure = parse_structure(text, language)
+    assert structure.sections[0].start == 0
+    assert structure.sections[0].label == ""
+    assert structure.sections[1].label == "1"
+    assert structure.provision_at(text.index("Enacted")).section == 0
+
+
+def test_a_text_opening_with_a_label_has_no_empty_preamble() -> None:
+    structure = parse_structure("Section 1\nA person.\n")
+    assert [s.label for s in structure.sections] == ["1"]
+    assert structure.provisions[0].section == 0
+
+
+@pytest.mark.parametrize(
+    "language,text,term",
+    [
+        ("es", "Artículo 2.- Definiciones\nPara los efectos de esta ley, se entiende por explotación la obtención de un beneficio.\n", "explotación"),
+        ("es", "Artículo 2.- Por “niño” se entenderá toda persona menor de dieciocho años.\n", "niño"),
+        ("fr", "Art. 2\nAux fins du présent titre, on entend par « exploitation » le fait de.\n", "exploitation"),
+        ("fr", "Art. 2\nL'exploitation s'entend du fait de mettre une personne au travail.\n", "L'exploitation"),
+        ("de", "§ 2 Begriffsbestimmungen\n(1) Kind im Sinne dieses Gesetzes ist, wer noch nicht achtzehn Jahre alt ist.\n", "Kind"),
+        ("it", "Art. 2\nAi fini della presente legge si intende per sfruttamento il fatto di.\n", "sfruttamento"),
+        ("pt", "Art. 2.º\nPara efeitos desta lei, entende-se por exploração a obtenção de vantagem.\n", "exploração"),
+        ("en", "2. In this Act, child includes a person under eighteen.\n", "child"),
+    ],
+)
+def test_definitions_in_every_tradition(language: str, text: str, term: str) -> None:
+    structure = parse_structure(text, language)
+    assert term.lower() in structure.definitions()
 
 
 def test_definitions_and_headings() -> None:

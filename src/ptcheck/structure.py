@@ -46,8 +46,10 @@ class Grammar:
     reference: re.Pattern[str]
     initials: frozenset[str]
     quoted_definition: re.Pattern[str]
-    unquoted_definition: re.Pattern[str]
+    formula_then_term: re.Pattern[str]
+    term_then_formula: re.Pattern[str]
     definition_lead: re.Pattern[str]
+    lead_clause: re.Pattern[str]
     definition_heading: re.Pattern[str]
     definition_needles: tuple[str, ...]
 
@@ -75,7 +77,7 @@ def grammar(language: str) -> Grammar:
     )
     bare = re.compile(
         rf"^(?P<num>{_NUMBER}(?:\s+{suffixes})?)"
-        rf"(?:\.?[º°ª]\s*|\.(?!\d)\s*|(?=\s*\()|\s+(?=[{UPPER}“\"'«])|\s*$)",
+        rf"(?:\.?[º°ª]\s*|\.(?!\d)\s*|(?=\s*\()|\s+(?=[{UPPER}“\"'«])|\s+[–—-]\s+|\s*$)",
         flags & ~re.IGNORECASE,
     )
     division = re.compile(
@@ -85,7 +87,7 @@ def grammar(language: str) -> Grammar:
     reference = re.compile(rf"\s*{alternation(labels.reference_followers or ['(?!)'])}\b", re.I)
     words = [*opening, *labels.division, *labels.paragraph]
     initials = frozenset(w[0].upper() for w in words if w[0].isalpha())
-    quoted, unquoted = _definition_patterns(pack)
+    quoted, then_term, term_then = _definition_patterns(pack)
     leads = alternation(pack.definitions.leads)
     return Grammar(
         keyword=keyword,
@@ -96,8 +98,10 @@ def grammar(language: str) -> Grammar:
         reference=reference,
         initials=initials,
         quoted_definition=quoted,
-        unquoted_definition=unquoted,
+        formula_then_term=then_term,
+        term_then_formula=term_then,
         definition_lead=re.compile(rf"\s*{leads}\b", re.IGNORECASE),
+        lead_clause=re.compile(rf"\s*{leads}\b[^,;:\n]{{0,120}}[,:]\s*", re.IGNORECASE),
         definition_heading=re.compile(
             rf"\b{alternation(pack.definitions.headings)}\b", re.IGNORECASE
         ),
@@ -112,28 +116,39 @@ def _first_word(formula: str) -> str:
     return next((w for w in formula.replace("{term}", " ").split() if len(w) > 2), "")
 
 
-def _definition_patterns(pack: LanguagePack) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(quoted, unquoted) definition expressions from the pack's formulas.
+def _definition_patterns(
+    pack: LanguagePack,
+) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(quoted, formula-then-term, term-then-formula) expressions from the pack's formulas.
 
     A quoted term may be followed by a short parenthesis and a comma ("“child” (enfant),
-    means"); an unquoted one is a capitalised phrase before the formula, or the few words
-    after it up to a punctuation mark or a function word ("se entiende por explotación la").
+    means"). Unquoted, a term after its formula runs to a punctuation mark or a function
+    word ("se entiende por explotación la ..."); one before its formula is the first words of
+    the provision ("Trafficking means ...", "Kind im Sinne dieses Gesetzes ist").
     """
     stops = alternation(pack.function_words)
-    quoted_parts, unquoted_parts = [], []
+    quoted, then_term, term_then = [], [], []
     for formula in pack.definitions.formulas:
         before, _, after = formula.partition("{term}")
         head = f"(?i:{loose(before)})" + r"\s*" if before.strip() else ""
-        tail = r"\s*(?:\([^)\n]{0,40}\)\s*)?,?\s*" + f"(?i:{loose(after)})" if after.strip() else ""
-        quoted_parts.append(f"{head}{_QUOTED}{tail}" + (r"\b" if after.strip() else ""))
+        tail = (
+            r"\s*(?:\([^)\n]{0,40}\)\s*)?,?\s*" + f"(?i:{loose(after)})"
+            if after.strip()
+            else ""
+        )
+        quoted.append(f"{head}{_QUOTED}{tail}" + (r"\b" if after.strip() else ""))
         if before.strip():
             term = r"(?P<term>[^\W\d_][\w’'\-]*(?:\s+[\w’'\-]+){0,4}?)"
             stop = rf"(?=\s*[,:;—–(]|\s+{stops}\b|\s*$)"
-            unquoted_parts.append(f"{head}{term}{stop}")
+            then_term.append(f"\\b{head}{term}{stop}")
         else:
-            term = rf"(?P<term>[{UPPER}][\w ’'\-]{{1,60}}?)"
-            unquoted_parts.append(rf"{term}\s*(?:[–—:-]+\s*|\s|,\s*)(?i:{loose(after)})\b")
-    return _union(quoted_parts, re.IGNORECASE), _union(unquoted_parts, 0)
+            term = r"(?P<term>[^\W\d_][\w’'\-]*(?: [\w’'\-]+){0,5}?)"
+            term_then.append(rf"{term}\s*(?:[–—:-]+\s*|\s|,\s*)(?i:{loose(after)})\b")
+    return (
+        _union(quoted, re.IGNORECASE),
+        _union(then_term or ["(?!)"], 0),
+        _union(term_then or ["(?!)"], 0),
+    )
 
 
 def _union(parts: list[str], flags: int) -> re.Pattern[str]:
@@ -159,6 +174,7 @@ class Provision:
     heading: str = ""
     is_definition: bool = False
     defines: list[str] = field(default_factory=list)
+    body: int = 0  # where its words start, after its label and heading
 
 
 @dataclass
@@ -241,6 +257,7 @@ class _Builder:
             # "370. Trafficking of person.—(1) ..." or "2 Human trafficking" on its own line.
             self.sections[-1].heading = self.sections[-1].heading or heading.group(1).strip()
             body = heading.end()
+        self.provisions[-1].body = body
         self.inline_labels(body)
 
     def open_part(self, style: str, part: str, body: int) -> None:
@@ -262,7 +279,9 @@ class _Builder:
             self.provisions[-1].end = start
         section = self.sections[-1]
         label = self.stack[-1][1] if self.stack else ""
-        provision = Provision(label, len(self.stack), start, len(self.text), len(self.sections) - 1)
+        provision = Provision(
+            label, len(self.stack), start, len(self.text), len(self.sections) - 1, body=start
+        )
         section.provisions.append(len(self.provisions))
         self.provisions.append(provision)
 
@@ -304,7 +323,7 @@ class _Builder:
             return
         in_article = self.sections[-1].keyword != ""
         match = rules.keyword.match(stripped)
-        if match and not rules.reference.match(stripped, match.end()):
+        if match and not _is_citation(stripped, match, rules):
             keyword = "article" if rules.article_words.match(match["kw"]) else "section"
             keyword = "§" if match["kw"].startswith("§") else keyword
             self.open_section(
@@ -368,6 +387,12 @@ def _next_line(lines: list[str], index: int) -> str:
 
 def _clean_number(number: str) -> str:
     return re.sub(r"\s+", " ", number).rstrip(".")
+
+
+def _is_citation(line: str, match: re.Match[str], rules: Grammar) -> bool:
+    """ "Section 4 applies..." cites a section; "Artículo 5.- Será ..." opens one."""
+    separator = line[match.end("num") : match.end()]
+    return not re.search(r"[.:—–-]", separator) and bool(rules.reference.match(line, match.end()))
 
 
 def _is_heading(line: str, next_line: str, rules: Grammar) -> bool:
@@ -447,9 +472,14 @@ def _mark_definitions(text: str, builder: _Builder) -> None:
         if provision.defines:
             continue
         body = _body(text, provision)
-        scan = min(provision.end, body + _DEFINITION_SCAN)
-        unquoted = rules.unquoted_definition.search(text, body, scan)
-        if unquoted:  # "(a) Trafficking in Persons – refers to ...", "se entiende por ..."
+        lead = rules.lead_clause.match(text, body, provision.end)
+        start = lead.end() if lead else body
+        scan = min(provision.end, start + _DEFINITION_SCAN)
+        unquoted = rules.formula_then_term.search(text, start, scan)
+        if unquoted is None and (lead or text[start : start + 1].isupper()):
+            # "(a) Trafficking in Persons – refers to ...", "In this Act, child includes ..."
+            unquoted = rules.term_then_formula.match(text, start, scan)
+        if unquoted:
             provision.is_definition = True
             provision.defines.append(defined_term(unquoted))
     for provision in provisions:
@@ -464,8 +494,9 @@ def _mark_definitions(text: str, builder: _Builder) -> None:
 
 def _body(text: str, provision: Provision) -> int:
     """Where a provision's words start, after its label."""
-    match = _LEAD_LABEL.match(text, provision.start, provision.end)
-    return match.end() if match else provision.start
+    start = min(max(provision.start, provision.body), provision.end)
+    match = _LEAD_LABEL.match(text, start, provision.end)
+    return match.end() if match else start
 
 
 def section_name(section: Section) -> str:
