@@ -12,7 +12,7 @@ from ptcheck.results import STATUSES
 
 from .conftest import SAMPLE_LAWS
 
-LAWS = sorted(SAMPLE_LAWS.glob("*.txt"))
+LAWS = sorted(SAMPLE_LAWS.rglob("*.txt"))  # English at the top, other languages in <code>/
 
 
 def test_there_is_a_complete_law_and_at_least_six_deficient_ones() -> None:
@@ -21,7 +21,18 @@ def test_there_is_a_complete_law_and_at_least_six_deficient_ones() -> None:
     assert all(law.with_suffix(".expected.yaml").exists() for law in LAWS)
 
 
-@pytest.mark.parametrize("law", LAWS, ids=[law.stem for law in LAWS])
+@pytest.mark.parametrize("language", ["es", "fr", "de", "it", "pt"])
+def test_every_language_has_a_compliant_and_a_deficient_law(language: str) -> None:
+    verdicts = {
+        yaml.safe_load(law.with_suffix(".expected.yaml").read_text(encoding="utf-8"))["verdict"]
+        for law in LAWS
+        if law.parent.name == language
+    }
+    assert "compliant" in verdicts
+    assert verdicts - {"compliant"}
+
+
+@pytest.mark.parametrize("law", LAWS, ids=[str(law.relative_to(SAMPLE_LAWS)) for law in LAWS])
 def test_expected_statuses(analyzer: Analyzer, law: Path) -> None:
     expected = yaml.safe_load(law.with_suffix(".expected.yaml").read_text(encoding="utf-8"))
     result = analyzer.analyze_path(law)
@@ -34,6 +45,7 @@ def test_expected_statuses(analyzer: Analyzer, law: Path) -> None:
     wrong = {k: (v, got[k]) for k, v in wanted.items() if got[k] != v}
     assert not wrong, f"(expected, got): {wrong}"
     assert result.verdict == expected["verdict"]
+    assert result.document.language == expected.get("language", "en")
     for item in result.items:
         if item.status == "met":
             assert item.evidence, f"{item.id} is met without evidence"

@@ -57,16 +57,51 @@ def test_labels(text: str, words: str, label: str) -> None:
         ("es", "Artículo 145 bis.- Será reprimido el que captare.\n", "Será", "145 bis"),
         ("es", "Artículo 12-A.- Trata\n2. Para efectos del inciso 1.\n", "Para", "12-A(2)"),
         ("es", "Artículo 8\na) mediante violencia;\nb) mediante engaño.\n", "engaño", "8(b)"),
-        ("fr", "Article 225-4-1\nI. - La traite est le fait de recruter.\n", "La traite", "225-4-1(I)"),
-        ("fr", "Art. 382-1. (L. 9 avril 2014)\n(1) Constitue la traite.\n", "Constitue", "382-1(1)"),
+        (
+            "fr",
+            "Article 225-4-1\nI. - La traite est le fait de recruter.\n",
+            "La traite",
+            "225-4-1(I)",
+        ),
+        (
+            "fr",
+            "Art. 382-1. (L. 9 avril 2014)\n(1) Constitue la traite.\n",
+            "Constitue",
+            "382-1(1)",
+        ),
         ("fr", "Art. 3\n1° de recruter ;\n2° de transporter.\n", "transporter", "3(2)"),
         ("de", "§ 232a Zwangsprostitution\n(1) Wer eine Person veranlasst.\n", "Wer", "232a(1)"),
-        ("de", "§ 10\n(2) Wer anwirbt, wenn\n1.  diese Person\n    a)  bei der Arbeit\n", "bei der", "10(2)(1)(a)"),
+        (
+            "de",
+            "§ 10\n(2) Wer anwirbt, wenn\n1.  diese Person\n    a)  bei der Arbeit\n",
+            "bei der",
+            "10(2)(1)(a)",
+        ),
         ("it", "Art. 601 bis\nChiunque recluta è punito.\n", "Chiunque", "601 bis"),
-        ("it", "Art. 182 Tratta di esseri umani\n1 Chiunque recluta.\n2 Se la vittima è minorenne.\n", "Se la", "182(2)"),
-        ("pt", "Art. 149-A. Agenciar pessoa, com a finalidade de:\nI – remover-lhe órgãos;\nII – submetê-la a trabalho.\n", "submetê", "149-A(II)"),
-        ("pt", "Art. 149-A. Recrutar pessoa.\nPena – reclusão.\n§ 1º A pena é aumentada se:\nI – o crime for cometido\n", "o crime", "149-A § 1(I)"),
-        ("pt", "Artigo 160.º\nTráfico de pessoas\n1 - Quem recrutar outra pessoa.\n2 - A mesma pena.\n", "A mesma", "160.º(2)"),
+        (
+            "it",
+            "Art. 182 Tratta di esseri umani\n1 Chiunque recluta.\n2 Se la vittima è minorenne.\n",
+            "Se la",
+            "182(2)",
+        ),
+        (
+            "pt",
+            "Art. 149-A. Agenciar pessoa, com a finalidade de:\nI – remover-lhe órgãos;\nII – submetê-la a trabalho.\n",
+            "submetê",
+            "149-A(II)",
+        ),
+        (
+            "pt",
+            "Art. 149-A. Recrutar pessoa.\nPena – reclusão.\n§ 1º A pena é aumentada se:\nI – o crime for cometido\n",
+            "o crime",
+            "149-A § 1(I)",
+        ),
+        (
+            "pt",
+            "Artigo 160.º\nTráfico de pessoas\n1 - Quem recrutar outra pessoa.\n2 - A mesma pena.\n",
+            "A mesma",
+            "160.º(2)",
+        ),
     ],
 )
 def test_civil_law_labels(language: str, text: str, words: str, label: str) -> None:
@@ -76,9 +111,24 @@ def test_civil_law_labels(language: str, text: str, words: str, label: str) -> N
 @pytest.mark.parametrize(
     "language,text,division,article",
     [
-        ("es", "Artículo 1.- Objeto.\nCapítulo II\nDe la trata\nArtículo 2.- El que capte.\n", "Capítulo II", "Artículo 2"),
-        ("fr", "Art. 1er\nObjet.\nChapitre VI-I. De la traite\nArt. 2\nLe fait.\n", "Chapitre VI-I", "Art. 2"),
-        ("de", "§ 1 Zweck\nText.\nAchtzehnter Abschnitt - Straftaten gegen die Freiheit\n§ 232 Menschenhandel\n", "Achtzehnter", "§ 232"),
+        (
+            "es",
+            "Artículo 1.- Objeto.\nCapítulo II\nDe la trata\nArtículo 2.- El que capte.\n",
+            "Capítulo II",
+            "Artículo 2",
+        ),
+        (
+            "fr",
+            "Art. 1er\nObjet.\nChapitre VI-I. De la traite\nArt. 2\nLe fait.\n",
+            "Chapitre VI-I",
+            "Art. 2",
+        ),
+        (
+            "de",
+            "§ 1 Zweck\nText.\nAchtzehnter Abschnitt - Straftaten gegen die Freiheit\n§ 232 Menschenhandel\n",
+            "Achtzehnter",
+            "§ 232",
+        ),
     ],
 )
 def test_division_headings_attach_to_what_follows(
@@ -87,7 +137,11 @@ def test_division_headings_attach_to_what_follows(
     structure = parse_structure(text, language)
     following = next(s for s in structure.sections if s.label_start == text.index(article))
     assert following.start == text.index(division)
-    assert all(s.end <= text.index(division) for s in structure.sections if s is not following and s.start < following.start)
+    assert all(
+        s.end <= text.index(division)
+        for s in structure.sections
+        if s is not following and s.start < following.start
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "es", "fr", "de", "it", "pt"])
@@ -109,13 +163,41 @@ def test_a_text_opening_with_a_label_has_no_empty_preamble() -> None:
 @pytest.mark.parametrize(
     "language,text,term",
     [
-        ("es", "Artículo 2.- Definiciones\nPara los efectos de esta ley, se entiende por explotación la obtención de un beneficio.\n", "explotación"),
-        ("es", "Artículo 2.- Por “niño” se entenderá toda persona menor de dieciocho años.\n", "niño"),
-        ("fr", "Art. 2\nAux fins du présent titre, on entend par « exploitation » le fait de.\n", "exploitation"),
-        ("fr", "Art. 2\nL'exploitation s'entend du fait de mettre une personne au travail.\n", "L'exploitation"),
-        ("de", "§ 2 Begriffsbestimmungen\n(1) Kind im Sinne dieses Gesetzes ist, wer noch nicht achtzehn Jahre alt ist.\n", "Kind"),
-        ("it", "Art. 2\nAi fini della presente legge si intende per sfruttamento il fatto di.\n", "sfruttamento"),
-        ("pt", "Art. 2.º\nPara efeitos desta lei, entende-se por exploração a obtenção de vantagem.\n", "exploração"),
+        (
+            "es",
+            "Artículo 2.- Definiciones\nPara los efectos de esta ley, se entiende por explotación la obtención de un beneficio.\n",
+            "explotación",
+        ),
+        (
+            "es",
+            "Artículo 2.- Por “niño” se entenderá toda persona menor de dieciocho años.\n",
+            "niño",
+        ),
+        (
+            "fr",
+            "Art. 2\nAux fins du présent titre, on entend par « exploitation » le fait de.\n",
+            "exploitation",
+        ),
+        (
+            "fr",
+            "Art. 2\nL'exploitation s'entend du fait de mettre une personne au travail.\n",
+            "L'exploitation",
+        ),
+        (
+            "de",
+            "§ 2 Begriffsbestimmungen\n(1) Kind im Sinne dieses Gesetzes ist, wer noch nicht achtzehn Jahre alt ist.\n",
+            "Kind",
+        ),
+        (
+            "it",
+            "Art. 2\nAi fini della presente legge si intende per sfruttamento il fatto di.\n",
+            "sfruttamento",
+        ),
+        (
+            "pt",
+            "Art. 2.º\nPara efeitos desta lei, entende-se por exploração a obtenção de vantagem.\n",
+            "exploração",
+        ),
         ("en", "2. In this Act, child includes a person under eighteen.\n", "child"),
     ],
 )

@@ -81,6 +81,7 @@ class Judge:
         self.hits = hits
         self.wording = wording(structure.language)
         self._breaks: dict[int, list[int]] = {}  # sentence ends per provision start
+        self._elements: dict[int, SectionHits] = {}  # see `elements`
         locate = checklist.locate
         self.kept = [
             i
@@ -117,7 +118,7 @@ class Judge:
 
     def _offence_labels(self) -> set[str]:
         return {
-            self.structure.sections[i].label
+            _label_key(self.structure.sections[i].label)
             for i in self.offences
             if self.structure.sections[i].label
         }
@@ -126,9 +127,7 @@ class Judge:
         section = self.structure.sections[index]
         text = self.structure.text[section.start : section.end]
         for match in self.wording.citation.finditer(text):
-            cited = {
-                re.sub(r"\(.*", "", n).rstrip(".") for n in re.findall(r"\d[\w.\-()]*", match[1])
-            }
+            cited = {_label_key(n) for n in _CITED_NUMBER.findall(match[1])}
             if cited & labels:
                 return True
         return False
@@ -268,18 +267,7 @@ class Judge:
         """
         locate = self.checklist.locate
         assert locate.means is not None
-        hits = self.hits[index]
-        if locate.penalty is not None:
-            by_sentence: dict[tuple[int, int], list[Hit]] = {}
-            for hit in hits.by_term_hits():
-                by_sentence.setdefault(self._sentence_of(hit.start), []).append(hit)
-            kept = [
-                hit
-                for group in by_sentence.values()
-                if evaluate(locate.penalty, SectionHits(index, group)) is None
-                for hit in group
-            ]
-            hits = SectionHits(index, kept)
+        hits = self.elements(index)
         if evaluate(locate.means, hits) is not None:
             return True
         if locate.conduct is not None and evaluate(locate.conduct, self.hits[index]) is not None:
@@ -288,6 +276,65 @@ class Judge:
             self._defines_subject(unit) and evaluate(locate.means, unit.hits) is not None
             for unit in self.definitions
         )
+
+    def elements(self, index: int) -> SectionHits:
+        """The hits of an offence section that state its elements, computed once.
+
+        Hits in a sentence that only sets a penalty, or in a provision whose lead-in only
+        sets a penalty ("The penalty is increased if: (a) ... (b) ...") and in everything
+        under it, are aggravations, not elements: they neither require a means nor narrow
+        the offence.
+        """
+        if index in self._elements:
+            return self._elements[index]
+        hits = self.hits[index]
+        penalty = self.checklist.locate.penalty
+        if penalty is not None and hits.by_term:
+            ordered = hits.by_term_hits()
+            by_sentence: dict[tuple[int, int], list[Hit]] = {}
+            for hit in ordered:
+                by_sentence.setdefault(self._sentence_of(hit.start), []).append(hit)
+            dropped = {
+                hit
+                for group in by_sentence.values()
+                if evaluate(penalty, SectionHits(index, group)) is not None
+                for hit in group
+            }
+            for start, end in self._penalty_subtrees(index, ordered, penalty):
+                dropped.update(h for h in ordered if start <= h.start < end)
+            hits = SectionHits(index, [h for h in ordered if h not in dropped])
+        self._elements[index] = hits
+        return hits
+
+    def _penalty_subtrees(
+        self, index: int, ordered: list[Hit], penalty: Pattern
+    ) -> list[tuple[int, int]]:
+        """Spans of the provisions (with their sub-provisions) that only set a penalty."""
+        provisions = self.structure.provisions
+        own = self.structure.sections[index].provisions
+        starts = [h.start for h in ordered]
+        spans = []
+        for position, number in enumerate(own):
+            provision = provisions[number]
+            end = next(
+                (
+                    provisions[n].start
+                    for n in own[position + 1 :]
+                    if provisions[n].level <= provision.level
+                ),
+                self.structure.sections[index].end,
+            )
+            if spans and provision.start < spans[-1][1]:
+                continue  # inside a span already dropped
+            low = bisect.bisect_left(starts, provision.start)
+            own_end = bisect.bisect_left(starts, provision.end)
+            high = bisect.bisect_left(starts, end)
+            if low == own_end:
+                continue
+            # The lead-in sets a penalty, and nothing under it states an act.
+            if evaluate(penalty, SectionHits(index, ordered[low:high])) is not None:
+                spans.append((provision.start, end))
+        return spans
 
     def _defines_subject(self, unit: Unit) -> bool:
         """True when a followed definition defines the subject itself ("trafficking" means...)."""
@@ -373,7 +420,7 @@ class Judge:
         narrowed: list[Evidence] = []
         open_sections: list[int] = []
         for index in self.offences:
-            match = evaluate(item.narrowing, self.hits[index], item.family())
+            match = evaluate(item.narrowing, self.elements(index), item.family())
             if match is None:
                 open_sections.append(index)
             else:
@@ -488,6 +535,17 @@ class Judge:
             requirement=" ".join(item.requirement.split()),
             guidance=" ".join(item.guidance.split()),
         )
+
+
+_CITED_NUMBER = re.compile(
+    r"\d[\w.\-()º°]*(?:\s+(?:bis|ter|quater|quinquies|sexies|septies|octies)\b)?", re.IGNORECASE
+)
+
+
+def _label_key(label: str) -> str:
+    """A provision number as cited and as labelled alike: "145 bis" = "145bis", "2.º" = "2"."""
+    key = re.sub(r"\(.*", "", label.lower())
+    return re.sub(r"[\s.º°]+", "", key)
 
 
 def _stem(term: str) -> str:

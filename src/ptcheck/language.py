@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,6 +41,7 @@ class SuffixRule(_Strict):
     ending: str = ""
     not_after: str = ""  # the rule does not apply when the letter before `ending` is one of these
     forms: Words
+    always: Literal["true", "false"] = "false"  # also for words the table knows (gaps in it)
 
 
 class Labels(_Strict):

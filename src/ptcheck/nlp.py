@@ -54,13 +54,13 @@ def clitic_hyphen(language: str) -> re.Pattern[str] | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _tables(language: str) -> tuple[dict[str, str], dict[str, str]]:
+def _tables(language: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(lemma lookup, spelling norm) tables of spacy-lookups-data; empty when none ship."""
     return _table(f"{language}_lemma_lookup"), _table(f"{language}_lexeme_norm")
 
 
-def _table(name: str) -> dict[str, str]:
-    """A lookup table; where a form has several lemmas (the French table lists them), the first."""
+def _table(name: str) -> dict[str, list[str]]:
+    """A lookup table, form -> its lemmas (the French table lists several for some forms)."""
     try:
         data = resources.files("spacy_lookups_data") / "data" / f"{name}.json.gz"
         with data.open("rb") as raw, gzip.open(raw) as unzipped:
@@ -69,12 +69,12 @@ def _table(name: str) -> dict[str, str]:
         return {}
     if not isinstance(table, dict):
         return {}
-    found: dict[str, str] = {}
+    found: dict[str, list[str]] = {}
     for key, value in table.items():
-        if isinstance(value, list):
-            value = next((v for v in value if isinstance(v, str)), None)
-        if isinstance(value, str):
-            found[str(key)] = value
+        values = value if isinstance(value, list) else [value]
+        lemmas = [v for v in values if isinstance(v, str)]
+        if lemmas:
+            found[str(key)] = lemmas
     return found
 
 
@@ -89,19 +89,21 @@ class FormExpander:
         self.lemmas = lemmas
         wanted = {self.lemma(word) for word in words}
         self.by_lemma: dict[str, set[str]] = defaultdict(set)
-        for form, lemma in lemmas.items():
-            lemma = lemma.lower()
-            if lemma in wanted:
-                self.by_lemma[lemma].add(form.lower())
+        for form, of_form in lemmas.items():
+            for lemma in of_form:
+                lemma = lemma.lower()
+                if lemma in wanted:
+                    self.by_lemma[lemma].add(form.lower())
         self.variants: dict[str, set[str]] = defaultdict(set)
-        for form, norm in norms.items():
-            self.variants[form.lower()].add(norm.lower())
-            self.variants[norm.lower()].add(form.lower())
+        for form, of_form in norms.items():
+            for norm in of_form:
+                self.variants[form.lower()].add(norm.lower())
+                self.variants[norm.lower()].add(form.lower())
 
     def lemma(self, word: str) -> str:
         """The lemma of `word`, lower case (the word itself when the table lacks it)."""
         lower = word.lower()
-        return str(self.lemmas.get(lower) or self.lemmas.get(word) or lower).lower()
+        return (self.lemmas.get(lower) or self.lemmas.get(word) or [lower])[0].lower()
 
     def forms(self, word: str, guess: bool = True) -> set[str]:
         """Every surface form of `word` (lower case).
@@ -116,17 +118,22 @@ class FormExpander:
         else:
             lemma = self.lemma(word)
             found = {word, lemma} | self.by_lemma.get(lemma, set())
-            if guess and len(found) == 1:
-                found |= self.guessed(word)
+            found |= self.guessed(word, unknown=guess and len(found) == 1)
         for form in list(found):
             found |= self.variants.get(form, set())
         return found
 
-    def guessed(self, word: str) -> set[str]:
-        """Forms from the first of the pack's suffix rules that fits `word`."""
+    def guessed(self, word: str, unknown: bool) -> set[str]:
+        """Forms from the first of the pack's suffix rules that fits `word`.
+
+        Rules marked `always` apply to every word (they fill gaps in the lemma table);
+        the others only to a word the table does not know (`unknown`).
+        """
         if len(word) < 3 or not word.isalpha():
             return set()
         for rule in self.pack.guessed_suffixes:
+            if rule.always == "false" and not unknown:
+                continue
             before = word[-len(rule.ending) - 1] if len(word) > len(rule.ending) else ""
             if word.endswith(rule.ending) and before not in rule.not_after:
                 stem = word[: len(word) - len(rule.ending)]

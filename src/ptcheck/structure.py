@@ -131,11 +131,7 @@ def _definition_patterns(
     for formula in pack.definitions.formulas:
         before, _, after = formula.partition("{term}")
         head = f"(?i:{loose(before)})" + r"\s*" if before.strip() else ""
-        tail = (
-            r"\s*(?:\([^)\n]{0,40}\)\s*)?,?\s*" + f"(?i:{loose(after)})"
-            if after.strip()
-            else ""
-        )
+        tail = r"\s*(?:\([^)\n]{0,40}\)\s*)?,?\s*" + f"(?i:{loose(after)})" if after.strip() else ""
         quoted.append(f"{head}{_QUOTED}{tail}" + (r"\b" if after.strip() else ""))
         if before.strip():
             term = r"(?P<term>[^\W\d_][\w’'\-]*(?:\s+[\w’'\-]+){0,4}?)"
