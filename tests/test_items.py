@@ -1,4 +1,7 @@
-"""Per-item behaviour, data-driven: the checklist's own examples and tests/cases/*.yaml."""
+"""Per-item behaviour, data-driven: the checklist's own examples and tests/cases/**/*.yaml.
+
+Case files in a language folder (`tests/cases/fr/`) hold texts in that language.
+"""
 
 from __future__ import annotations
 
@@ -25,9 +28,11 @@ def _checklist_examples() -> list[Any]:
 
 def _case_files() -> list[Any]:
     params = []
-    for path in sorted(CASES_DIR.glob("*.yaml")):
+    for path in sorted(CASES_DIR.rglob("*.yaml")):
+        name = path.relative_to(CASES_DIR).with_suffix("").as_posix()
         for case in yaml.safe_load(path.read_text(encoding="utf-8")):
-            params.append(pytest.param(case, id=f"{path.stem}:{case['name']}"))
+            language = path.parent.name if path.parent != CASES_DIR else "en"
+            params.append(pytest.param({"language": language, **case}, id=f"{name}:{case['name']}"))
     return params
 
 
@@ -45,6 +50,7 @@ def test_checklist_example(analyzer: Analyzer, item_id: str, example: str, statu
 
 def test_case(analyzer: Analyzer, case: dict[str, Any]) -> None:
     result = analyzer.analyze_text(case["text"])
+    assert result.document.language == case["language"]
     for item_id, status in case["expect"].items():
         got = result.item(item_id)
         assert got.status == status, f"{item_id}: {got.message}"

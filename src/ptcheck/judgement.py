@@ -313,7 +313,7 @@ class Judge:
         provisions = self.structure.provisions
         own = self.structure.sections[index].provisions
         starts = [h.start for h in ordered]
-        spans = []
+        spans: list[tuple[int, int]] = []
         for position, number in enumerate(own):
             provision = provisions[number]
             end = next(
