@@ -587,6 +587,15 @@ def checklist_validate(
         f"{file}: valid ({len(loaded.checklist.items)} items,"
         f" checklist {loaded.checklist.id} {loaded.checklist.version})"
     )
+    from ptcheck.matching import MAX_FORMS_PER_PHRASE, capped_phrases
+
+    for capped in capped_phrases(loaded.checklist):
+        typer.echo(
+            f"{file}: warning: terms.{capped.term}.{capped.language}: {capped.phrase!r} has"
+            f" {capped.forms} forms; only the first {MAX_FORMS_PER_PHRASE} are matched"
+            f" (left out: {', '.join(capped.dropped)}, …); write its words with '=' to keep"
+            " the ones that matter"
+        )
 
 
 @checklist_app.command("schema")

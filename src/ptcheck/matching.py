@@ -16,7 +16,15 @@ from typing import NamedTuple
 
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.language import load_pack
-from ptcheck.nlp import FormExpander, blank_pipeline, clitic_hyphen, expand_phrase, with_numbers
+from ptcheck.nlp import (
+    MAX_FORMS_PER_PHRASE,
+    FormExpander,
+    blank_pipeline,
+    clitic_hyphen,
+    expand_phrase,
+    form_count,
+    with_numbers,
+)
 from ptcheck.structure import Structure
 
 CHUNK_CHARS = 200_000
@@ -214,6 +222,42 @@ class TermMatcher:
             if decided[key]:
                 relevant.append(index)
         return relevant
+
+
+@dataclass(frozen=True)
+class CappedPhrase:
+    """A checklist phrase with more forms than MAX_FORMS_PER_PHRASE: the rest are not matched."""
+
+    term: str
+    language: str
+    phrase: str
+    forms: int
+    dropped: tuple[str, ...]  # a few of the forms left out
+
+
+def capped_phrases(checklist: Checklist) -> list[CappedPhrase]:
+    """Every phrase of every checklist language whose forms reach the cap."""
+    from ptcheck.language import pack_codes
+
+    found = []
+    for language in (code for code in checklist.languages if code in pack_codes()):
+        nlp = blank_pipeline(language)
+        pack = load_pack(language)
+        names = sorted(checklist.term_names())
+        phrases = {
+            name: [s for p in checklist.phrases(name, language) for s in with_numbers(p, pack)]
+            for name in names
+        }
+        words = {w for ps in phrases.values() for p in ps for w in p.replace("=", " ").split()}
+        expander = FormExpander(language, words)
+        for name in names:
+            for phrase in phrases[name]:
+                total = form_count(phrase, expander, nlp)
+                if total > MAX_FORMS_PER_PHRASE:
+                    every = expand_phrase(phrase, expander, nlp, limit=MAX_FORMS_PER_PHRASE + 3)
+                    dropped = tuple(" ".join(f) for f in every[MAX_FORMS_PER_PHRASE:])
+                    found.append(CappedPhrase(name, language, phrase, total, dropped))
+    return found
 
 
 def _possible(pattern: Pattern, present: set[str]) -> bool:

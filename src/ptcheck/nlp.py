@@ -152,15 +152,15 @@ def with_numbers(phrase: str, pack: LanguagePack) -> list[str]:
     return [expanded for word in spelled for expanded in with_numbers(head + word + tail, pack)]
 
 
-def expand_phrase(phrase: str, expander: FormExpander, nlp: Any) -> list[tuple[str, ...]]:
+def expand_phrase(
+    phrase: str, expander: FormExpander, nlp: Any, limit: int = MAX_FORMS_PER_PHRASE
+) -> list[tuple[str, ...]]:
     """All token sequences (lower case) a phrase can take, at most MAX_FORMS_PER_PHRASE.
 
     Short words are not inflected. `ptcheck checklist validate` reports the phrases that
     reach the cap (see `form_count`).
     """
-    combos = itertools.islice(
-        itertools.product(*_options(phrase, expander, nlp)), MAX_FORMS_PER_PHRASE
-    )
+    combos = itertools.islice(itertools.product(*_options(phrase, expander, nlp)), limit)
     return [tuple(combo) for combo in combos]
 
 
