@@ -587,7 +587,8 @@ def checklist_validate(
         f"{file}: valid ({len(loaded.checklist.items)} items,"
         f" checklist {loaded.checklist.id} {loaded.checklist.version})"
     )
-    from ptcheck.matching import MAX_FORMS_PER_PHRASE, capped_phrases
+    from ptcheck.matching import capped_phrases
+    from ptcheck.nlp import MAX_FORMS_PER_PHRASE
 
     for capped in capped_phrases(loaded.checklist):
         typer.echo(

@@ -1,6 +1,7 @@
 """Language packs: what ptcheck knows about how each language writes its statutes.
 
-A pack is a YAML file in `ptcheck/languages/` (one per language, e.g. `fr.yaml`): the words
+A pack is a YAML file in `languages/` (one per language, e.g. `fr.yaml`; shipped inside the
+installed package as `ptcheck/languages/`): the words
 that label articles and divisions, how provisions are cited and how a law refers to
 itself, how definitions are worded, the offence and penalty formulas, the function words
 used to recognise the language, the words never inflected, sentence rules and number
@@ -17,6 +18,7 @@ import re
 import unicodedata
 from collections import Counter
 from importlib import resources
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -93,17 +95,24 @@ class UnsupportedLanguage(PtcheckError):
     """A document in a language without a pack (or not in the checklist)."""
 
 
+def packs_folder() -> Path:
+    """The bundled packs: inside the installed package, or the source tree's `languages/`."""
+    packaged = resources.files("ptcheck") / "languages"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "languages"
+
+
 def _strings(name: str) -> Any:
     """A pack file with every scalar read as a string ("no" and "on" are words, not booleans)."""
-    text = (resources.files("ptcheck") / "languages" / name).read_text(encoding="utf-8")
+    text = (packs_folder() / name).read_text(encoding="utf-8")
     return yaml.load(text, Loader=yaml.BaseLoader)
 
 
 @functools.lru_cache(maxsize=1)
 def pack_codes() -> tuple[str, ...]:
     """The codes of every bundled pack, sorted."""
-    folder = resources.files("ptcheck") / "languages"
-    names = (entry.name for entry in folder.iterdir())
+    names = (entry.name for entry in packs_folder().iterdir())
     return tuple(sorted(n[:-5] for n in names if n.endswith(".yaml") and n != "detection.yaml"))
 
 
