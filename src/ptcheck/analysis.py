@@ -53,6 +53,7 @@ class Analyzer:
         items = judge.results()
         every_waiver = [*waivers, *inline_waivers(text, document.path)]
         items, warnings = apply_waivers(items, every_waiver) if every_waiver else (items, [])
+        warnings = [*judge.warnings(), *warnings]
         score = weighted_score(items)
         offence_found = bool(judge.offences)
         counts = {status: sum(i.status == status for i in items) for status in STATUSES}
@@ -62,6 +63,11 @@ class Analyzer:
                 f" {counts['missing']} missing"
                 + (f", {counts['waived']} waived" if counts["waived"] else "")
                 + f"; offence provisions: {', '.join(judge.offence_names)}."
+            )
+        elif judge.judged:
+            summary = (
+                f"{NO_OFFENCE}, only a definition of it: {counts['met']} of {len(items)} items"
+                " met on the definition; nothing makes it a crime."
             )
         else:
             summary = f"{NO_OFFENCE}: every item is missing."

@@ -116,7 +116,10 @@ class Item(StrictModel):
     refer to the offence; `document`: anywhere not left out). `kind: absence` items
     (scope) are met when the offence exists and not every offence matches `narrowing`.
     `broader_if` marks items an offence satisfies by requiring less than the instrument
-    (no means at all, for everyone or for children). Words inside a phrase of an `ignore`
+    (no means at all, for everyone or for children). `role: means` items read only words
+    that can state a means (not those of a penalty, of the purpose, or of a definition
+    other than the offence's). `adults_too`
+    items found only in limbs about children are partial. Words inside a phrase of an `ignore`
     term (or of a longer phrase of another term of the item) are read as part of that
     phrase by `near`: "consent" in "consent of the Attorney General".
     """
@@ -146,6 +149,8 @@ class Item(StrictModel):
     lacking: str = ""  # what a `partial` match lacks, in the drafter's terms
     narrowing: Pattern | None = None
     ignore: list[str] = []
+    role: Literal["means"] | None = None
+    adults_too: bool = False
     guidance: str = Field(min_length=1)
     examples: Examples
     _family: frozenset[str] | None = PrivateAttr(default=None)
@@ -165,7 +170,9 @@ class Locators(StrictModel):
     """Patterns that find the provisions an analysis looks at.
 
     `offence`: a section creating the offence; `exclude`: a section about something else
-    (drugs, firearms...); `means`: any of the means; `penalty`: a provision that only sets
+    (drugs, firearms...), left out altogether; `decoy`: an offence near trafficking that is
+    not it (procuring, agency licensing, organ trade): never the offence, but its words may
+    still be read (a definition of exploitation that names the organ-transplant law); `means`: any of the means; `penalty`: a provision that only sets
     the penalty, matched provision by provision (means named there do not make the offence
     require them);
     `child_offence`: an offence whose victims are children only; `conduct`: the acts; an
@@ -173,17 +180,37 @@ class Locators(StrictModel):
     trafficking it uses; `subject`: the instrument's subject named ("trafficking in
     persons"): a section naming it refers to the offence, a definition of it is the
     offence's own; `marker`: the words that create an offence ("commits an offence").
+
+    Limb by limb (see regions.py and roles.py): `defined_offence`: a definition that states
+    the offence ("traffic" means to recruit ... for exploitation), whose term then creates
+    an offence wherever a marker uses it; `limb`: what a principal limb states, an act done
+    to a person; `ancillary`: an attempt, accessory or organiser
+    provision about another offence; `opener`: a single term, the words that open a conduct
+    clause ("whoever", "el que"), each further one opening an alternative limb;
+    `child_limb`: a limb about children only (a consent rule there is for children only);
+    `purpose_frame` / `means_frame`: single terms opening the purpose ("for the purpose
+    of") and reopening the means ("by means of") within a sentence.
     """
 
     offence: Pattern
     exclude: Pattern | None = None
+    decoy: Pattern | None = None
     means: Pattern | None = None
     penalty: Pattern | None = None
     child_offence: Pattern | None = None
     conduct: Pattern | None = None
     subject: Pattern | None = None
     marker: Pattern | None = None
+    defined_offence: Pattern | None = None
+    limb: Pattern | None = None
+    ancillary: Pattern | None = None
+    opener: Pattern | None = None
+    child_limb: Pattern | None = None
+    purpose_frame: Pattern | None = None
+    means_frame: Pattern | None = None
 
+
+SINGLE_TERM_LOCATORS = ("opener", "purpose_frame", "means_frame")
 
 Phrase = Annotated[str, Field(min_length=1, pattern=r"\S")]
 TermName = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -421,6 +448,10 @@ def _cross_check(
         for term in pattern.terms() if pattern else ():
             if term not in known_terms:
                 report(("locate", field), f"unknown term {term!r}")
+    for field in SINGLE_TERM_LOCATORS:
+        pattern = getattr(checklist.locate, field)
+        if pattern is not None and pattern.term is None:
+            report(("locate", field), "must be a single term ({term: name})")
     for name, by_language in checklist.terms.items():
         for language in by_language:
             if language not in checklist.languages:

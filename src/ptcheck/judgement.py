@@ -1,75 +1,28 @@
 """Judge each checklist item the way an assessor reads a statute.
 
-1. Find the offence: sections that create an offence (an offence marker) about trafficking
-   in persons, or about the trafficking acts for an exploitative purpose, leaving out
-   sections about drugs, firearms, wildlife or unlawful entry.
-2. Follow its definitions: a defined term the offence uses ("exploitation", "child") brings
-   its definition in, and the evidence names both places; so do interpretation sections
-   that cite the offence ("For the purposes of section 2 ...").
-3. Find what refers to it: sections citing the offence's section, or trafficking, or "this
-   Act" in an Act about trafficking (consent rules, attempt, accomplices, organizers).
-4. See what broadens it (no means required) and what narrows it (scope items).
+The regions (regions.py: offences, principal limbs, definitions, related sections) and the
+roles of words (roles.py) are found first; each item then reads the units of its `where`
+with the words of its `role`. What broadens the offence (no means required) and what
+narrows it (scope items) is decided limb by limb, on principal limbs only.
 """
 
 from __future__ import annotations
 
-import bisect
-import functools
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from ptcheck.checklist import Checklist, Item, Pattern
-from ptcheck.language import alternation, load_pack
+from ptcheck.evidence import MAX_EVIDENCE, Quoter, cite
 from ptcheck.matching import Hit, SectionHits, evaluate
+from ptcheck.regions import Limb, RegionFinder, Unit, matches, wording
 from ptcheck.results import Evidence, ItemResult, Offence, Status
-from ptcheck.structure import UPPER, Structure, section_name
+from ptcheck.roles import Roles
+from ptcheck.structure import Structure, section_name
 
-MAX_EVIDENCE = 3
-CONTEXT_CHARS = 90
-MERGE_CHARS = 60  # hits this close in one provision are quoted as one passage
 NO_OFFENCE = "No trafficking-in-persons offence found"
 GENERAL_PART = (
     " Many legal systems place this in the general part of the criminal code:"
     " check there, and cite it (or waive the item) if it applies to this offence."
 )
-
-
-@dataclass(frozen=True)
-class Wording:
-    """How one language cites provisions, refers to the whole law and ends sentences."""
-
-    citation: re.Pattern[str]
-    whole_act: re.Pattern[str]
-    sentence_break: re.Pattern[str]
-
-
-@functools.lru_cache(maxsize=16)
-def wording(language: str) -> Wording:
-    """The citation, self-reference and sentence expressions of a language pack."""
-    pack = load_pack(language)
-    words = alternation(pack.citation_words)
-    citation = re.compile(
-        rf"(?<!\w){words}\s*((?:\d[\w.\-º°]*(?:\s?(?:bis|ter|quater))?(?:\([\w]+\))*"
-        r"\s*(?:,|;|&|\w{1,3}\b)?\s*)+)",
-        re.IGNORECASE,
-    )
-    abbreviations = "".join(rf"(?<!\b{re.escape(a)})" for a in pack.abbreviations if "." not in a)
-    return Wording(
-        citation=citation,
-        whole_act=re.compile(rf"\b{alternation(pack.self_references)}\b", re.IGNORECASE),
-        sentence_break=re.compile(rf"{abbreviations}[.;]\s+(?=[{UPPER}])"),
-    )
-
-
-@dataclass(frozen=True)
-class Unit:
-    """Where an item may be looked for: a section, or one definition in it."""
-
-    hits: SectionHits
-    definition: str = ""  # the defined term, when this unit is a followed definition
-    use: Evidence | None = None  # where the offence uses that term
-    start: int = 0  # where the definition starts
 
 
 class Judge:
@@ -79,22 +32,25 @@ class Judge:
         self.checklist = checklist
         self.structure = structure
         self.hits = hits
-        self.wording = wording(structure.language)
-        self._breaks: dict[int, list[int]] = {}  # sentence ends per provision start
-        self._elements: dict[int, SectionHits] = {}  # see `elements`
-        locate = checklist.locate
-        self.kept = [
-            i
-            for i, h in enumerate(hits)
-            if locate.exclude is None or evaluate(locate.exclude, h) is None
-        ]
-        self.offences = [i for i in self.kept if evaluate(locate.offence, hits[i]) is not None]
-        self.read = [i for i in self.kept if hits[i].by_term]  # sections with any term in them
-        self.related = self._related() if self.offences else []
-        self.definitions = self._followed_definitions() if self.offences else []
+        self.quoter = Quoter(structure)
+        self.roles = Roles(checklist, structure, hits, wording(structure.language).sentence_break)
+        self.finder = RegionFinder(checklist, structure, hits, self.roles)
+        self.regions = self.finder.find()
+        self.read = [i for i in self.regions.kept if hits[i].by_term]  # sections with any term
+        self._limbs: dict[int, list[Limb]] = {}
         self.no_means, self.no_means_children = self._means_free()
 
     # ------------------------------------------------------------------ regions
+
+    @property
+    def offences(self) -> list[int]:
+        """Sections creating the offence, principal and ancillary."""
+        return self.regions.offences
+
+    @property
+    def judged(self) -> bool:
+        """True when there is something to judge: an offence, or a definition of it."""
+        return bool(self.regions.offences) or self.regions.definition_only
 
     def offence_places(self) -> list[Offence]:
         """Each offence section's citation and where its text starts."""
@@ -110,131 +66,23 @@ class Judge:
         """How the offence sections are cited: "s. 3", "art. 177 bis"."""
         return [section_name(self.structure.sections[i]) for i in self.offences]
 
-    def _units(self, where: str) -> list[Unit]:
-        if where == "document":
-            return [Unit(self.hits[i]) for i in self.read]
-        sections = sorted(self.offences + (self.related if where == "related" else []))
-        return [Unit(self.hits[i]) for i in sections] + self.definitions
+    def warnings(self) -> list[str]:
+        """What a reader must know about how the document was judged."""
+        if not self.regions.definition_only:
+            return []
+        where = cite(self.quoter.span(u.start, u.start + len(u.definition) + 2) for u in self._offence_definitions())
+        return [
+            "no offence provision was found: the items are judged on the definition of the"
+            f" offence ({where}); nothing makes it a crime"
+        ]
 
-    def _offence_labels(self) -> set[str]:
-        return {
-            _label_key(self.structure.sections[i].label)
-            for i in self.offences
-            if self.structure.sections[i].label
-        }
+    def _offence_definitions(self) -> list[Unit]:
+        return [unit for unit in self.regions.definitions if unit.of_offence]
 
-    def _cites(self, index: int, labels: set[str]) -> bool:
-        section = self.structure.sections[index]
-        text = self.structure.text[section.start : section.end]
-        for match in self.wording.citation.finditer(text):
-            cited = {_label_key(n) for n in _CITED_NUMBER.findall(match[1])}
-            if cited & labels:
-                return True
-        return False
-
-    def _related(self) -> list[int]:
-        """Sections, other than the offence, that refer to it."""
-        labels = self._offence_labels()
-        trafficking_act = self._is_trafficking_act()
-        related = []
-        for index in self.kept:
-            if index in self.offences or not self.hits[index].by_term:
-                continue  # a section without any term cannot bear on an item
-            section = self.structure.sections[index]
-            text = self.structure.text[section.start : section.end]
-            if (
-                self._names_subject(self.hits[index])
-                or self._cites(index, labels)
-                or (trafficking_act and self.wording.whole_act.search(text))
-            ):
-                related.append(index)
-        return related
-
-    def _names_subject(self, hits: SectionHits) -> bool:
-        subject = self.checklist.locate.subject
-        return subject is not None and evaluate(subject, hits) is not None
-
-    def _is_trafficking_act(self) -> bool:
-        """True when the document is about trafficking: its title says so, or every offence is."""
-        first = self.structure.sections[0]
-        title = [h for h in self.hits[0].by_term_hits() if h.start < first.start + 300]
-        if self._names_subject(SectionHits(0, title)):
-            return True
-        marker = self.checklist.locate.marker
-        if marker is None:
-            return False
-        creating = [i for i in self.read if evaluate(marker, self.hits[i]) is not None]
-        return bool(creating) and set(creating) <= set(self.offences)
-
-    def _followed_definitions(self) -> list[Unit]:
-        """Definitions of terms the offence uses, and interpretation sections that cite it."""
-        text = self.structure.text
-        lowered = text.lower()
-        offence_text = " ".join(
-            lowered[self.structure.sections[i].start : self.structure.sections[i].end]
-            for i in self.offences
-        )
-        labels = self._offence_labels()
-        units: list[Unit] = []
-        provisions = self.structure.provisions
-        kept = set(self.kept)
-        followed: set[int] = set()
-        reached = offence_text
-        while True:  # a definition used by a followed definition is followed too
-            added = False
-            for index, provision in enumerate(provisions):
-                if index in followed or not provision.defines or provision.section not in kept:
-                    continue
-                term = next((t for t in provision.defines if _used(t, reached)), None)
-                if term is None:
-                    continue
-                end = next(
-                    (
-                        p.start
-                        for p in provisions[index + 1 :]
-                        if p.level <= provision.level or p.section != provision.section
-                    ),
-                    self.structure.sections[provision.section].end,
-                )
-                inside = [
-                    h
-                    for h in self.hits[provision.section].by_term_hits()
-                    if provision.start <= h.start < end
-                ]
-                use = self._use_of(term, offence_text)
-                units.append(
-                    Unit(SectionHits(provision.section, inside), term, use, provision.start)
-                )
-                followed.add(index)
-                reached += " " + lowered[provision.start : end]
-                added = True
-            if not added:
-                break
-        for index in self.kept:
-            section = self.structure.sections[index]
-            if index in self.offences or not section.is_definition or not self.hits[index].by_term:
-                continue
-            if any(provisions[i].defines for i in section.provisions):
-                continue  # a list of definitions: only those the offence uses count
-            heading_used = bool(section.heading) and _used(
-                section.heading.split()[-1], offence_text
-            )
-            if self._cites(index, labels) or heading_used:
-                units.append(Unit(self.hits[index], section.heading or section_name(section)))
-        return units
-
-    def _use_of(self, term: str, offence_text: str) -> Evidence | None:
-        """Where the offence uses a defined term (for the evidence)."""
-        stem = _stem(term)
-        for index in self.offences:
-            section = self.structure.sections[index]
-            at = self.structure.text.lower().find(stem, section.start, section.end)
-            if at >= 0:
-                end = at + len(stem)
-                while end < section.end and self.structure.text[end].isalpha():
-                    end += 1
-                return self.evidence(at, end)
-        return None
+    def _section_limbs(self, index: int) -> list[Limb]:
+        if index not in self._limbs:
+            self._limbs[index] = self.finder.limbs(index)
+        return self._limbs[index]
 
     # ------------------------------------------------------------------ broadening
 
@@ -245,117 +93,30 @@ class Judge:
             return [], []
         general: list[Evidence] = []
         children: list[Evidence] = []
-        for index in self.offences:
-            hits = self.hits[index]
-            if self._needs_means(index):
+        definitions = self._offence_definitions()
+        defined_means = any(
+            matches(locate.means, self.roles.outside_purpose(u.hits)) for u in definitions
+        )
+        for limb in self.regions.limbs:
+            if matches(locate.means, limb.means):
                 continue
-            match = evaluate(locate.offence, hits)
-            evidence = self._evidence(match.evidence[:2]) if match else []
-            child_only = (
-                locate.child_offence is not None
-                and evaluate(locate.child_offence, hits) is not None
-            )
+            own_conduct = locate.conduct is None or matches(locate.conduct, limb.hits)
+            if not own_conduct and defined_means:
+                continue  # its acts and means are those of the definition it uses
+            evidence = self._limb_evidence(limb)
+            child_only = matches(locate.child_offence, limb.words)
             (children if child_only else general).extend(evidence)
+        if self.regions.definition_only and definitions and not defined_means:
+            general.extend(self.quoter.span(u.start, u.start + len(u.definition) + 2) for u in definitions[:1])
         return general, general + children
 
-    def _needs_means(self, index: int) -> bool:
-        """True when the offence, or the definition of trafficking it relies on, names a means.
-
-        Means named only in a penalty provision ("imprisonment for life if they kidnap")
-        do not count; nor do those in the definition of exploitation, which describe how
-        exploitation is done, not how the person is trafficked.
-        """
+    def _limb_evidence(self, limb: Limb) -> list[Evidence]:
         locate = self.checklist.locate
-        assert locate.means is not None
-        hits = self.elements(index)
-        if evaluate(locate.means, hits) is not None:
-            return True
-        if locate.conduct is not None and evaluate(locate.conduct, self.hits[index]) is not None:
-            return False  # the offence states its own acts: its own words govern
-        return any(
-            self._defines_subject(unit) and evaluate(locate.means, unit.hits) is not None
-            for unit in self.definitions
-        )
-
-    def elements(self, index: int) -> SectionHits:
-        """The hits of an offence section that state its elements, computed once.
-
-        Hits in a sentence that only sets a penalty, or in a provision whose lead-in only
-        sets a penalty ("The penalty is increased if: (a) ... (b) ...") and in everything
-        under it, are aggravations, not elements: they neither require a means nor narrow
-        the offence.
-        """
-        if index in self._elements:
-            return self._elements[index]
-        hits = self.hits[index]
-        penalty = self.checklist.locate.penalty
-        if penalty is not None and hits.by_term:
-            ordered = hits.by_term_hits()
-            by_sentence: dict[tuple[int, int], list[Hit]] = {}
-            for hit in ordered:
-                by_sentence.setdefault(self._sentence_of(hit.start), []).append(hit)
-            dropped = {
-                hit
-                for group in by_sentence.values()
-                if evaluate(penalty, SectionHits(index, group)) is not None
-                for hit in group
-            }
-            for start, end in self._penalty_subtrees(index, ordered, penalty):
-                dropped.update(h for h in ordered if start <= h.start < end)
-            hits = SectionHits(index, [h for h in ordered if h not in dropped])
-        self._elements[index] = hits
-        return hits
-
-    def _penalty_subtrees(
-        self, index: int, ordered: list[Hit], penalty: Pattern
-    ) -> list[tuple[int, int]]:
-        """Spans of the provisions (with their sub-provisions) that only set a penalty."""
-        provisions = self.structure.provisions
-        own = self.structure.sections[index].provisions
-        starts = [h.start for h in ordered]
-        spans: list[tuple[int, int]] = []
-        for position, number in enumerate(own):
-            provision = provisions[number]
-            end = next(
-                (
-                    provisions[n].start
-                    for n in own[position + 1 :]
-                    if provisions[n].level <= provision.level
-                ),
-                self.structure.sections[index].end,
-            )
-            if spans and provision.start < spans[-1][1]:
-                continue  # inside a span already dropped
-            low = bisect.bisect_left(starts, provision.start)
-            own_end = bisect.bisect_left(starts, provision.end)
-            high = bisect.bisect_left(starts, end)
-            if low == own_end:
-                continue
-            # The lead-in sets a penalty, and nothing under it states an act.
-            if evaluate(penalty, SectionHits(index, ordered[low:high])) is not None:
-                spans.append((provision.start, end))
-        return spans
-
-    def _defines_subject(self, unit: Unit) -> bool:
-        """True when a followed definition defines the subject itself ("trafficking" means...)."""
-        if not unit.definition or not unit.hits.by_term:
-            return False
-        end = unit.start + len(unit.definition) + 12  # the label, quotes and the term itself
-        opening = [h for h in unit.hits.by_term_hits() if h.start < end]
-        return self._names_subject(SectionHits(unit.hits.section, opening))
-
-    def _sentence_of(self, offset: int) -> tuple[int, int]:
-        """(provision start, sentence number in it) of a character offset."""
-        provision = self.structure.provision_at(offset)
-        breaks = self._breaks.get(provision.start)
-        if breaks is None:
-            text = self.structure.text
-            breaks = [
-                m.end()
-                for m in self.wording.sentence_break.finditer(text, provision.start, provision.end)
-            ]
-            self._breaks[provision.start] = breaks
-        return provision.start, bisect.bisect_right(breaks, offset)
+        for pattern in (locate.conduct, locate.subject):
+            match = evaluate(pattern, limb.hits) if pattern is not None else None
+            if match is not None and match.evidence:
+                return self.quoter.hits(match.evidence[:2])
+        return [self.quoter.span(limb.start, min(limb.end, limb.start + 60))]
 
     # ------------------------------------------------------------------ items
 
@@ -365,7 +126,7 @@ class Judge:
 
     def judge(self, item: Item) -> ItemResult:
         """The status of one item, with evidence and a message."""
-        if not self.offences:
+        if not self.judged:
             return self._result(
                 item,
                 "missing",
@@ -374,7 +135,14 @@ class Judge:
             )
         if item.kind == "absence":
             return self._judge_absence(item)
-        found, via = self._find(item.met, self._units(item.where), item.family())
+        units = self._units(item)
+        found, via = self._find(item.met, self._for_adults(units) if item.adults_too else units, item.family())
+        if not found and item.adults_too:
+            found, via = self._find(item.met, units, item.family())
+            if found:
+                lacking = f" {' '.join(item.lacking.split())}" if item.lacking else ""
+                message = f"Only for children ({cite(found)}).{lacking}"
+                return self._result(item, "partial", message, evidence=found)
         if found:
             return self._result(item, "met", self._found_message(found, via), evidence=found)
         broader = (
@@ -384,59 +152,129 @@ class Judge:
         )
         if broader:
             message = (
-                f"No means required ({self._cite(broader[:1])}): broader than Article 3(a),"
+                f"No means required ({cite(broader[:1])}): broader than Article 3(a),"
                 " so this means is covered."
                 if item.broader_if == "no_means"
-                else f"The offence needs no means ({self._cite(broader[:1])}),"
+                else f"The offence needs no means ({cite(broader[:1])}),"
                 " so a child is protected without any."
             )
             return self._result(item, "met", message, evidence=broader[:2])
-        partial, via = self._find(item.partial, self._units(item.where), item.family())
+        partial, via = self._find(item.partial, units, item.family())
         if partial:
             lacking = f" {' '.join(item.lacking.split())}" if item.lacking else ""
-            message = f"Only partly covered ({self._cite(partial)}).{lacking}"
+            message = f"Only partly covered ({cite(partial)}).{lacking}"
             return self._result(item, "partial", message, evidence=partial)
+        return self._missing(item)
+
+    def _missing(self, item: Item) -> ItemResult:
         where = {
             "document": "the document",
             "offence": "the offence provisions and their definitions",
             "related": "the offence provisions and the provisions that refer to them",
         }[item.where]
+        names = ", ".join(self.offence_names) or "the definition of the offence only"
         nearest = self._nearest(item)
-        message = f"Not found in {where} ({', '.join(self.offence_names)})."
+        message = f"Not found in {where} ({names})."
         if nearest:
-            message += f" Nearest passage: {self._cite(nearest[:1])}."
+            message += f" Nearest passage: {cite(nearest[:1])}."
         if item.category == "criminalization" and item.where != "offence":
             message += GENERAL_PART
         return self._result(item, "missing", message, nearest=nearest)
 
+    def _units(self, item: Item) -> list[Unit]:
+        """What an item reads: the units of its `where`, with the words of its `role`."""
+        units = self.regions.units(self.hits, item.where, self.read)
+        if item.role is None:
+            return units
+        offences = set(self.offences)
+        shaped = []
+        for unit in units:
+            if unit.definition:
+                if not unit.of_offence:
+                    continue  # "forced" in the definition of exploitation is no means
+                shaped.append(unit)
+            elif unit.hits.section in offences:
+                shaped.append(Unit(self.roles.means_hits(unit.hits.section)))
+            else:
+                shaped.append(unit)
+        return shaped
+
+    def _for_adults(self, units: list[Unit]) -> list[Unit]:
+        """The units cut into limbs, leaving out the limbs about children only."""
+        pattern = self.checklist.locate.child_limb
+        kept: list[Unit] = []
+        for unit in units:
+            limbs = [] if unit.definition else self._section_limbs(unit.hits.section)
+            if not limbs:
+                kept.append(unit)
+                continue
+            kept += [Unit(limb.words) for limb in limbs if not matches(pattern, limb.words)]
+        return kept
+
     def _found_message(self, found: list[Evidence], via: Unit | None) -> str:
         if via is not None and via.definition:
             used = f", which the offence uses in {via.use.section}" if via.use else ""
-            return f"Found in the definition of “{via.definition}” ({self._cite(found)}){used}."
-        return f"Found in {self._cite(found)}."
+            return f"Found in the definition of “{via.definition}” ({cite(found)}){used}."
+        return f"Found in {cite(found)}."
 
     def _judge_absence(self, item: Item) -> ItemResult:
+        """Met unless every principal limb of the offence is narrowed."""
         assert item.narrowing is not None
         narrowed: list[Evidence] = []
-        open_sections: list[int] = []
-        for index in self.offences:
-            match = evaluate(item.narrowing, self.elements(index), item.family())
+        open_places: list[Evidence] = []
+        for hits, place in self._narrowable():
+            match = evaluate(item.narrowing, hits, item.family())
             if match is None:
-                open_sections.append(index)
+                open_places += place
             else:
-                narrowed += self._evidence(match.evidence)
-        if open_sections:
-            evidence = self._offence_evidence(open_sections)
-            message = f"Nothing narrows the offence in {self._cite(evidence)}."
+                narrowed += self.quoter.hits(match.evidence)
+        if open_places:
+            message = f"Nothing narrows the offence in {cite(open_places[:1])}."
             if narrowed:
-                message += f" ({self._cite(narrowed)} is narrower, but another offence is not.)"
-            return self._result(item, "met", message, evidence=evidence)
+                message += f" ({cite(narrowed)} is narrower, but another limb is not.)"
+            return self._result(item, "met", message, evidence=open_places[:2])
         return self._result(
-            item,
-            "missing",
-            f"The offence is narrowed by {self._cite(narrowed)}.",
-            evidence=narrowed,
+            item, "missing", f"The offence is narrowed by {cite(narrowed)}.", evidence=narrowed
         )
+
+    def _narrowable(self) -> list[tuple[SectionHits, list[Evidence]]]:
+        """What may narrow the offence: each principal limb, with the words of its section
+        that belong to no principal limb (a clarifying paragraph speaks for every limb).
+
+        A limb for children only does not open the scope for everyone (an adult limb that
+        needs a border crossing is not widened by a child limb that does not).
+        """
+        child = self.checklist.locate.child_offence
+        limbs = [lb for lb in self.regions.limbs if not matches(child, lb.words)]
+        limbs = limbs or self.regions.limbs
+        if not limbs:
+            sections = self.regions.principal or self.offences
+            if sections:
+                return [(self.roles.elements(i), self._section_evidence(i)) for i in sections]
+            return [(u.hits, self._limb_free_evidence(u)) for u in self._offence_definitions()]
+        shared: dict[int, list[Hit]] = {}
+        for limb in limbs:
+            if limb.section not in shared:
+                mine = [lb for lb in limbs if lb.section == limb.section]
+                shared[limb.section] = [
+                    h
+                    for h in self.roles.elements(limb.section).by_term_hits()
+                    if not any(lb.holds(h.start) for lb in mine)
+                ]
+        return [
+            (
+                SectionHits(limb.section, [*limb.hits.by_term_hits(), *shared[limb.section]]),
+                self._limb_evidence(limb),
+            )
+            for limb in limbs
+        ]
+
+    def _section_evidence(self, index: int) -> list[Evidence]:
+        match = evaluate(self.checklist.locate.offence, self.hits[index])
+        return self.quoter.hits(match.evidence[:2]) if match else []
+
+    def _limb_free_evidence(self, unit: Unit) -> list[Evidence]:
+        return [self.quoter.span(unit.start, unit.start + len(unit.definition) + 2)]
 
     def _find(
         self, pattern: Pattern | None, units: Iterable[Unit], family: frozenset[str]
@@ -450,16 +288,12 @@ class Judge:
             match = evaluate(pattern, unit.hits, family)
             if match is not None and match.evidence:
                 first = first or unit
-                evidence += self._evidence(match.evidence)
+                evidence += self.quoter.hits(match.evidence)
                 if unit.use is not None and unit is first:
                     evidence.append(unit.use)
             if len(evidence) >= MAX_EVIDENCE:
                 break
         return evidence[:MAX_EVIDENCE], first
-
-    def _offence_evidence(self, sections: list[int]) -> list[Evidence]:
-        match = evaluate(self.checklist.locate.offence, self.hits[sections[0]])
-        return self._evidence(match.evidence[:2]) if match else []
 
     def _nearest(self, item: Item) -> list[Evidence]:
         """The first passage that holds the item's main term."""
@@ -468,51 +302,8 @@ class Judge:
         for index in self.read:
             found = self.hits[index].by_term.get(subject or "")
             if found:
-                return self._evidence(found[:1])
+                return self.quoter.hits(found[:1])
         return []
-
-    # ------------------------------------------------------------------ evidence
-
-    def _evidence(self, hits: Iterable[Hit]) -> list[Evidence]:
-        """One quote per run of hits that stand close together in one provision."""
-        spans: list[tuple[int, int]] = []
-        for hit in sorted(hits):
-            if (
-                spans
-                and hit.start - spans[-1][1] <= MERGE_CHARS
-                and (
-                    self.structure.provision_at(hit.start)
-                    is self.structure.provision_at(spans[-1][0])
-                )
-            ):
-                spans[-1] = (spans[-1][0], max(spans[-1][1], hit.end))
-            else:
-                spans.append((hit.start, hit.end))
-        return [self.evidence(start, end) for start, end in spans]
-
-    def evidence(self, start: int, end: int) -> Evidence:
-        """The quote, label, line and column of a span of the text."""
-        text = self.structure.text
-        provision = self.structure.provision_at(start)
-        section = self.structure.sections[provision.section]
-        label = provision.label or section.label or "(preamble)"
-        line, column = self.structure.position(start)
-        lo = max(provision.start, start - CONTEXT_CHARS)
-        hi = min(max(provision.end, end), end + CONTEXT_CHARS)
-        context = " ".join(text[lo:hi].split())
-        if lo > provision.start:
-            context = "…" + re.sub(r"^\S*\s", "", context, count=1)
-        if hi < provision.end:
-            context = re.sub(r"\s\S*$", "", context) + "…"
-        return Evidence(line, column, " ".join(text[start:end].split()), label, context)
-
-    def _cite(self, evidence: list[Evidence]) -> str:
-        parts: list[str] = []
-        for found in evidence[:MAX_EVIDENCE]:
-            part = f"{found.section} “{found.quote}”"
-            if part not in parts:
-                parts.append(part)
-        return "; ".join(parts)
 
     def _result(
         self,
@@ -535,27 +326,3 @@ class Judge:
             requirement=" ".join(item.requirement.split()),
             guidance=" ".join(item.guidance.split()),
         )
-
-
-_CITED_NUMBER = re.compile(
-    r"\d[\w.\-()º°]*(?:\s+(?:bis|ter|quater|quinquies|sexies|septies|octies)\b)?", re.IGNORECASE
-)
-
-
-def _label_key(label: str) -> str:
-    """A provision number as cited and as labelled alike: "145 bis" = "145bis", "2.º" = "2"."""
-    key = re.sub(r"\(.*", "", label.lower())
-    return re.sub(r"[\s.º°]+", "", key)
-
-
-def _stem(term: str) -> str:
-    """The longest word of a defined term, cut to a stem ("exploitation" -> "exploit")."""
-    words: list[str] = re.findall(r"[^\W\d_]+", term.lower()) or [term.lower()]
-    word = max(words, key=len)
-    return word[: min(len(word), max(5, len(word) - 5))]
-
-
-def _used(term: str, offence_text: str) -> bool:
-    """True when the offence text uses the defined term (or a word of its family)."""
-    lowered = term.lower().strip()
-    return lowered in offence_text or _stem(lowered) in offence_text

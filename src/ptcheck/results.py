@@ -14,13 +14,18 @@ STATUSES: tuple[Status, ...] = ("met", "partial", "missing", "waived")
 
 @dataclass(frozen=True, order=True)
 class Evidence:
-    """Words of the statute: the quote, the provision's label, 1-based line and column."""
+    """Words of the statute: the quote, the provision's label, 1-based line and column.
+
+    `start` and `end` are character offsets of the quoted span in the document's text.
+    """
 
     line: int
     column: int
     quote: str
     section: str
     context: str = ""
+    start: int = 0
+    end: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """Builtins only."""
@@ -30,6 +35,8 @@ class Evidence:
             "line": self.line,
             "column": self.column,
             "context": self.context,
+            "start": self.start,
+            "end": self.end,
         }
 
 

@@ -1,0 +1,483 @@
+"""The parts of a statute an assessor reads for the offence, found once per document.
+
+1. Sections about something else (drugs, procuring, organ trade...) are left out.
+2. Offences: sections creating an offence (a marker) about trafficking, about the acts done
+   to a person for an exploitative purpose, about dealing in persons, or in the words of a
+   definition of the offence ("a person who trafficks ..." where "traffic" is defined).
+3. Principal offences state the conduct (or are the conduct a penalty section cites);
+   attempt, accessory, organiser and penalty-only sections are ancillary.
+4. Limbs: each alternative of a principal offence, with the lead-ins it hangs from.
+5. Definitions the offence uses, followed transitively and typed (of the offence or not);
+   and the sections that refer to the offence.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from ptcheck.checklist import Checklist, Pattern
+from ptcheck.evidence import Quoter
+from ptcheck.language import alternation, load_pack
+from ptcheck.matching import Hit, SectionHits, evaluate
+from ptcheck.results import Evidence
+from ptcheck.roles import Roles
+from ptcheck.structure import UPPER, Structure
+
+MAX_LIMBS_PER_SECTION = 64  # alternatives multiply; past this, the rest are not split
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How one language cites provisions, refers to the whole law and ends sentences."""
+
+    citation: re.Pattern[str]
+    whole_act: re.Pattern[str]
+    sentence_break: re.Pattern[str]
+
+
+@functools.lru_cache(maxsize=16)
+def wording(language: str) -> Wording:
+    """The citation, self-reference and sentence expressions of a language pack."""
+    pack = load_pack(language)
+    words = alternation(pack.citation_words)
+    citation = re.compile(
+        rf"(?<!\w){words}\s*((?:\d[\w.\-º°]*(?:\s?(?:bis|ter|quater))?(?:\([\w]+\))*"
+        r"\s*(?:,|;|&|\w{1,3}\b)?\s*)+)",
+        re.IGNORECASE,
+    )
+    abbreviations = "".join(rf"(?<!\b{re.escape(a)})" for a in pack.abbreviations if "." not in a)
+    return Wording(
+        citation=citation,
+        whole_act=re.compile(rf"\b{alternation(pack.self_references)}\b", re.IGNORECASE),
+        sentence_break=re.compile(rf"{abbreviations}[.;]\s+(?=[{UPPER}])"),
+    )
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Where an item may be looked for: a section, or one definition in it."""
+
+    hits: SectionHits
+    definition: str = ""  # the defined term, when this unit is a followed definition
+    use: Evidence | None = None  # where the offence uses that term
+    start: int = 0  # where the definition starts
+    of_offence: bool = False  # it defines the offence itself ("trafficking" means ...)
+
+
+@dataclass(frozen=True)
+class Limb:
+    """One alternative of an offence: its own words and those of the lead-ins above it."""
+
+    section: int
+    start: int  # where its own words start
+    end: int
+    spans: tuple[tuple[int, int], ...]
+    hits: SectionHits  # its elements: penalty words left out
+    means: SectionHits  # its elements outside the purpose: where a means can be stated
+    words: SectionHits  # every hit in its spans
+
+    def holds(self, offset: int) -> bool:
+        """True when the offset lies in the limb's own words or its lead-ins."""
+        return any(start <= offset < end for start, end in self.spans)
+
+
+@dataclass
+class Regions:
+    """What the judgement of items reads, computed once per document."""
+
+    kept: list[int]
+    offences: list[int]
+    principal: list[int]
+    related: list[int] = field(default_factory=list)
+    definitions: list[Unit] = field(default_factory=list)
+    limbs: list[Limb] = field(default_factory=list)  # limbs of the principal offences
+    definition_only: bool = False  # no offence: judged on a definition of trafficking
+
+    def units(self, hits: list[SectionHits], where: str, read: list[int]) -> list[Unit]:
+        """The units an item reads: the offence (and related sections) with its definitions."""
+        if where == "document":
+            return [Unit(hits[i]) for i in read]
+        sections = sorted(self.offences + (self.related if where == "related" else []))
+        return [Unit(hits[i]) for i in sections] + self.definitions
+
+
+class RegionFinder:
+    """Finds the regions of one document."""
+
+    def __init__(
+        self, checklist: Checklist, structure: Structure, hits: list[SectionHits], roles: Roles
+    ) -> None:
+        self.locate = checklist.locate
+        self.structure = structure
+        self.hits = hits
+        self.roles = roles
+        self.wording = wording(structure.language)
+        self.quoter = Quoter(structure)
+        self.lowered = structure.text.lower()
+        self.defined_terms: list[str] = []  # terms whose definition states the offence
+
+    def find(self) -> Regions:
+        """Every region, in dependency order."""
+        locate, hits = self.locate, self.hits
+        kept = [
+            i for i, h in enumerate(hits) if locate.exclude is None or evaluate(locate.exclude, h) is None
+        ]
+        offences = [
+            i
+            for i in kept
+            if evaluate(locate.offence, hits[i]) is not None and not matches(locate.decoy, hits[i])
+        ]
+        offence_terms = self._offence_definitions(kept)
+        offences = sorted(set(offences) | set(self._using_defined_offence(kept, offence_terms)))
+        offences = sorted(set(offences) | self._cited_by_penalty(kept, offences))
+        regions = Regions(kept, offences, [])
+        if not offences:
+            if offence_terms:  # only a definition of trafficking: judge the items on it
+                regions.definition_only = True
+                regions.definitions = self._followed_definitions(
+                    kept, [], " ".join(offence_terms), offence_terms
+                )
+            return regions
+        offence_text = " ".join(
+            self.lowered[self.structure.sections[i].start : self.structure.sections[i].end]
+            for i in offences
+        )
+        regions.definitions = self._followed_definitions(kept, offences, offence_text, offence_terms)
+        defined = any(unit.of_offence for unit in regions.definitions)
+        self.defined_terms = list(offence_terms)
+        regions.principal = [
+            i for i in offences if self._states_conduct(self.roles.elements(i), defined)
+        ]
+        regions.related = self._related(kept, offences)
+        regions.limbs = [
+            limb
+            for i in regions.principal
+            for limb in self.limbs(i)
+            if self._states_conduct(limb.hits, defined, limb.spans)
+        ]
+        return regions
+
+    # ------------------------------------------------------------------ offences
+
+    def _offence_definitions(self, kept: list[int]) -> dict[str, int]:
+        """Defined terms whose definition states the offence: term -> provision index."""
+        pattern = self.locate.defined_offence
+        found: dict[str, int] = {}
+        if pattern is None:
+            return found
+        kept_set = set(kept)
+        for index, provision in enumerate(self.structure.provisions):
+            if not provision.defines or provision.section not in kept_set:
+                continue
+            inside = self._inside(provision.section, provision.start, self._definition_end(index))
+            if evaluate(pattern, inside) is not None:
+                for term in provision.defines:
+                    found.setdefault(term.lower(), index)
+        return found
+
+    def _using_defined_offence(self, kept: list[int], terms: dict[str, int]) -> list[int]:
+        """Sections that create an offence in the words of a definition of it ("trafficks")."""
+        marker = self.locate.marker
+        if marker is None or not terms:
+            return []
+        defining = {self.structure.provisions[i].section for i in terms.values()}
+        found = []
+        for index in kept:
+            if index in defining or not matches(marker, self.hits[index]):
+                continue
+            if matches(self.locate.decoy, self.hits[index]):
+                continue
+            section = self.structure.sections[index]
+            text = self.lowered[section.start : section.end]
+            if any(_used(term, text) for term in terms):
+                found.append(index)
+        return found
+
+    def _cited_by_penalty(self, kept: list[int], offences: list[int]) -> set[int]:
+        """Sections stating the conduct that an offence section without conduct cites."""
+        conduct = self.locate.conduct
+        if conduct is None:
+            return set()
+        without = [i for i in offences if evaluate(conduct, self.roles.elements(i)) is None]
+        found: set[int] = set()
+        for index in without:
+            for target in self._cited_sections(index, kept):
+                if target not in offences and self._states_offence_conduct(target):
+                    found.add(target)
+        return found
+
+    def _states_offence_conduct(self, index: int) -> bool:
+        pattern = self.locate.defined_offence
+        return pattern is not None and evaluate(pattern, self.hits[index]) is not None
+
+    def _uses_subject(self, hits: SectionHits) -> bool:
+        subject = self.locate.subject
+        return subject is not None and evaluate(subject, hits) is not None
+
+    # ------------------------------------------------------------------ limbs
+
+    def limbs(self, index: int) -> list[Limb]:
+        """The alternatives of a section: each leaf provision under its lead-ins, each clause
+        opened by a further conduct opener ("..., or whoever ...") apart."""
+        structure = self.structure
+        own = structure.sections[index].provisions
+        provisions = structure.provisions
+        limbs: list[Limb] = []
+        chain: list[int] = []
+        for position, number in enumerate(own):
+            provision = provisions[number]
+            while chain and provisions[chain[-1]].level >= provision.level:
+                chain.pop()
+            chain.append(number)
+            following = provisions[own[position + 1]] if position + 1 < len(own) else None
+            if following is not None and following.level > provision.level:
+                continue  # a lead-in: its leaves carry it
+            if provision.is_definition or provision.defines:
+                continue
+            choices = [
+                self._alternatives(index, max(provisions[n].body, provisions[n].start), provisions[n].end)
+                for n in chain
+            ]
+            for combination in itertools.islice(itertools.product(*choices), MAX_LIMBS_PER_SECTION):
+                limbs.append(self._limb(index, combination, provision.start, provision.end))
+        return limbs
+
+    def _alternatives(self, index: int, start: int, end: int) -> list[tuple[int, int]]:
+        """The provision's own words cut at each conduct opener after the first."""
+        opener = self.locate.opener
+        if opener is None or opener.term is None:
+            return [(start, end)]
+        cuts = [
+            h.start
+            for h in self.hits[index].by_term.get(opener.term, ())
+            if start < h.start < end
+        ]
+        firsts = [c for c in cuts if self.lowered[start:c].strip(" \n,;:—–-(")]
+        bounds = [start, *firsts, end]
+        return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+
+    def _limb(self, index: int, spans: tuple[tuple[int, int], ...], start: int, end: int) -> Limb:
+        # Token positions as if the limb were written out on its own: the words of the
+        # sibling limbs between its spans are not counted ("no defence ... (b) consented").
+        shifts = [0]
+        for (_, end_before), (start_next, _) in itertools.pairwise(spans):
+            skipped = self.structure.text[end_before:start_next]
+            shifts.append(shifts[-1] + len(_TOKEN.findall(skipped)))
+
+        def within(hits: SectionHits) -> SectionHits:
+            kept = []
+            for hit in hits.by_term_hits():
+                for (a, b), shift in zip(spans, shifts, strict=True):
+                    if a <= hit.start < b:
+                        kept.append(hit._replace(token=hit.token - shift))
+                        break
+            return SectionHits(index, kept)
+
+        roles = self.roles
+        return Limb(
+            index,
+            start,
+            end,
+            spans,
+            within(roles.elements(index)),
+            within(roles.means_hits(index)),
+            within(self.hits[index]),
+        )
+
+    def _states_conduct(
+        self, hits: SectionHits, defined: bool, spans: tuple[tuple[int, int], ...] = ()
+    ) -> bool:
+        """True for a principal offence (or limb): it states acts done to a person, or, not
+        being an attempt, accessory or organiser provision ("aids ... an offence under
+        section 3"), it names an offence this text defines ("trafficks", "trafficking").
+
+        Sections that only set a penalty state neither, and are ancillary too.
+        """
+        locate = self.locate
+        if locate.limb is None or evaluate(locate.limb, hits) is not None:
+            return True
+        if matches(locate.ancillary, hits):
+            return False
+        if not spans:
+            section = self.structure.sections[hits.section]
+            spans = ((section.start, section.end),)
+        text = " ".join(self.lowered[a:b] for a, b in spans)
+        if any(_used(term, text) for term in self.defined_terms):
+            return True
+        return defined and self._uses_subject(hits)
+
+    # ------------------------------------------------------------------ definitions
+
+    def _definition_end(self, number: int) -> int:
+        provisions = self.structure.provisions
+        provision = provisions[number]
+        return next(
+            (
+                p.start
+                for p in provisions[number + 1 :]
+                if p.level <= provision.level or p.section != provision.section
+            ),
+            self.structure.sections[provision.section].end,
+        )
+
+    def _inside(self, section: int, start: int, end: int) -> SectionHits:
+        return SectionHits(
+            section, [h for h in self.hits[section].by_term_hits() if start <= h.start < end]
+        )
+
+    def _followed_definitions(
+        self, kept: list[int], offences: list[int], offence_text: str, offence_terms: dict[str, int]
+    ) -> list[Unit]:
+        """Definitions of terms the offence uses (and those they use), and interpretation
+        sections that cite the offence."""
+        provisions = self.structure.provisions
+        kept_set = set(kept)
+        defining_offence = set(offence_terms.values())
+        units: list[Unit] = []
+        followed: set[int] = set()
+        reached = offence_text
+        while True:  # a definition used by a followed definition is followed too
+            added = False
+            for index, provision in enumerate(provisions):
+                if index in followed or not provision.defines or provision.section not in kept_set:
+                    continue
+                term = next((t for t in provision.defines if _used(t, reached)), None)
+                if term is None:
+                    continue
+                end = self._definition_end(index)
+                inside = self._inside(provision.section, provision.start, end)
+                use = self._use_of(term, offences)
+                of_offence = index in defining_offence or self._defines_subject(
+                    inside, provision.start, term
+                )
+                units.append(Unit(inside, term, use, provision.start, of_offence))
+                followed.add(index)
+                reached += " " + self.lowered[provision.start : end]
+                added = True
+            if not added:
+                break
+        labels = self._labels(offences)
+        for index in kept:
+            section = self.structure.sections[index]
+            if index in offences or not section.is_definition or not self.hits[index].by_term:
+                continue
+            if any(provisions[i].defines for i in section.provisions):
+                continue  # a list of definitions: only those the offence uses count
+            heading_used = bool(section.heading) and _used(section.heading.split()[-1], offence_text)
+            if self._cites(index, labels) or heading_used:
+                units.append(Unit(self.hits[index], section.heading or section.label))
+        return units
+
+    def _defines_subject(self, hits: SectionHits, start: int, term: str) -> bool:
+        """True when a definition defines the subject itself ("trafficking" means ...)."""
+        end = start + len(term) + 12  # the label, quotes and the term itself
+        opening = [h for h in hits.by_term_hits() if h.start < end]
+        return self._uses_subject(SectionHits(hits.section, opening))
+
+    def _use_of(self, term: str, offences: list[int]) -> Evidence | None:
+        """Where the offence uses a defined term (for the evidence)."""
+        stem = _stem(term)
+        for index in offences:
+            section = self.structure.sections[index]
+            at = self.lowered.find(stem, section.start, section.end)
+            if at >= 0:
+                end = at + len(stem)
+                while end < section.end and self.structure.text[end].isalpha():
+                    end += 1
+                return self.quoter.span(at, end)
+        return None
+
+    # ------------------------------------------------------------------ related
+
+    def _labels(self, sections: list[int]) -> set[str]:
+        return {
+            label_key(self.structure.sections[i].label)
+            for i in sections
+            if self.structure.sections[i].label
+        }
+
+    def _cited_sections(self, index: int, candidates: list[int]) -> list[int]:
+        """Sections among `candidates` that section `index` cites."""
+        cited = self._citations(index)
+        return [
+            i
+            for i in candidates
+            if i != index and label_key(self.structure.sections[i].label) in cited
+        ]
+
+    def _citations(self, index: int) -> set[str]:
+        section = self.structure.sections[index]
+        text = self.structure.text[section.start : section.end]
+        return {
+            label_key(number)
+            for match in self.wording.citation.finditer(text)
+            for number in _CITED_NUMBER.findall(match[1])
+        }
+
+    def _cites(self, index: int, labels: set[str]) -> bool:
+        return bool(self._citations(index) & labels)
+
+    def _related(self, kept: list[int], offences: list[int]) -> list[int]:
+        """Sections, other than the offence, that refer to it."""
+        labels = self._labels(offences)
+        trafficking_act = self._is_trafficking_act(offences)
+        related = []
+        for index in kept:
+            if index in offences or not self.hits[index].by_term:
+                continue  # a section without any term cannot bear on an item
+            section = self.structure.sections[index]
+            text = self.structure.text[section.start : section.end]
+            if (
+                self._uses_subject(self.hits[index])
+                or self._cites(index, labels)
+                or (trafficking_act and self.wording.whole_act.search(text))
+            ):
+                related.append(index)
+        return related
+
+    def _is_trafficking_act(self, offences: list[int]) -> bool:
+        """True when the document is about trafficking: its title says so, or every offence is."""
+        first = self.structure.sections[0]
+        title = [h for h in self.hits[0].by_term_hits() if h.start < first.start + 300]
+        if self._uses_subject(SectionHits(0, title)):
+            return True
+        marker = self.locate.marker
+        if marker is None:
+            return False
+        creating = [
+            i for i, h in enumerate(self.hits) if h.by_term and evaluate(marker, h) is not None
+        ]
+        return bool(creating) and set(creating) <= set(offences)
+
+
+def matches(pattern: Pattern | None, hits: SectionHits) -> bool:
+    """True when the (optional) pattern matches."""
+    return pattern is not None and evaluate(pattern, hits) is not None
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_CITED_NUMBER = re.compile(
+    r"\d[\w.\-()º°]*(?:\s+(?:bis|ter|quater|quinquies|sexies|septies|octies)\b)?", re.IGNORECASE
+)
+
+
+def label_key(label: str) -> str:
+    """A provision number as cited and as labelled alike: "145 bis" = "145bis", "2.º" = "2"."""
+    key = re.sub(r"\(.*", "", label.lower())
+    return re.sub(r"[\s.º°]+", "", key)
+
+
+def _stem(term: str) -> str:
+    """The longest word of a defined term, cut to a stem ("exploitation" -> "exploit")."""
+    words: list[str] = re.findall(r"[^\W\d_]+", term.lower()) or [term.lower()]
+    word = max(words, key=len)
+    return word[: min(len(word), max(5, len(word) - 5))]
+
+
+def _used(term: str, text: str) -> bool:
+    """True when the text uses the defined term (or a word of its family: "trafficks")."""
+    lowered = term.lower().strip()
+    return lowered in text or _stem(lowered) in text

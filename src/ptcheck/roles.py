@@ -1,0 +1,150 @@
+"""The role words play in an offence provision, read from the frame of its sentences.
+
+- penalty: a sentence that only sets a penalty, or a provision whose lead-in does ("The
+  penalty is increased if: (a) ..."), with everything under it: aggravations, not elements;
+- purpose: from a purpose frame ("for the purpose of", "con fines de") to the end of its
+  sentence, or to a means frame ("by means of") that reopens the means: words there
+  describe the exploitation ("forced", "coerced"), not how the person was trafficked.
+
+Elements are the hits in no such role; means are read from elements outside purposes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from ptcheck.checklist import Checklist, Pattern
+from ptcheck.matching import Hit, SectionHits, evaluate
+from ptcheck.structure import Structure
+
+
+class Roles:
+    """Role spans of each section, computed on demand and kept."""
+
+    def __init__(
+        self,
+        checklist: Checklist,
+        structure: Structure,
+        hits: list[SectionHits],
+        sentence_break: re.Pattern[str],
+    ) -> None:
+        self.locate = checklist.locate
+        self.structure = structure
+        self.hits = hits
+        self.sentence_break = sentence_break
+        self._breaks: dict[int, list[int]] = {}  # sentence ends per provision start
+        self._elements: dict[int, SectionHits] = {}
+        self._means: dict[int, SectionHits] = {}
+
+    def elements(self, index: int) -> SectionHits:
+        """The hits of a section that state elements of the offence (no penalty role)."""
+        if index not in self._elements:
+            hits = self.hits[index]
+            penalty = self.locate.penalty
+            if penalty is not None and hits.by_term:
+                ordered = hits.by_term_hits()
+                by_sentence: dict[tuple[int, int], list[Hit]] = {}
+                for hit in ordered:
+                    by_sentence.setdefault(self.sentence_of(hit.start), []).append(hit)
+                dropped = {
+                    hit
+                    for group in by_sentence.values()
+                    if evaluate(penalty, SectionHits(index, group)) is not None
+                    for hit in group
+                }
+                for start, end in self._penalty_subtrees(index, ordered, penalty):
+                    dropped.update(h for h in ordered if start <= h.start < end)
+                hits = SectionHits(index, [h for h in ordered if h not in dropped])
+            self._elements[index] = hits
+        return self._elements[index]
+
+    def means_hits(self, index: int) -> SectionHits:
+        """Elements outside purpose spans: the words that can state a means."""
+        if index not in self._means:
+            elements = self.elements(index)
+            spans = self.purpose_spans(index)
+            self._means[index] = (
+                SectionHits(
+                    index,
+                    [h for h in elements.by_term_hits() if not any(a <= h.start < b for a, b in spans)],
+                )
+                if spans
+                else elements
+            )
+        return self._means[index]
+
+    def outside_purpose(self, hits: SectionHits) -> SectionHits:
+        """The hits of a section (or part of one) that lie outside its purpose spans."""
+        spans = self.purpose_spans(hits.section)
+        if not spans:
+            return hits
+        return SectionHits(
+            hits.section,
+            [h for h in hits.by_term_hits() if not any(a <= h.start < b for a, b in spans)],
+        )
+
+    def purpose_spans(self, index: int) -> list[tuple[int, int]]:
+        """From each purpose frame to the end of its sentence or to the next means frame."""
+        frame, reopen = self.locate.purpose_frame, self.locate.means_frame
+        hits = self.hits[index]
+        if frame is None or frame.term is None or not hits.has(frame.term):
+            return []
+        reopeners = sorted(
+            h.start for h in hits.by_term.get(reopen.term or "", ()) if reopen is not None
+        )
+        spans = []
+        for hit in hits.by_term[frame.term]:
+            provision = self.structure.provision_at(hit.start)
+            breaks = self._sentence_breaks(provision.start, provision.end)
+            after = bisect.bisect_right(breaks, hit.start)
+            end = breaks[after] if after < len(breaks) else provision.end
+            next_means = bisect.bisect_right(reopeners, hit.end)
+            if next_means < len(reopeners) and reopeners[next_means] < end:
+                end = reopeners[next_means]
+            spans.append((hit.start, end))
+        return spans
+
+    def _penalty_subtrees(
+        self, index: int, ordered: list[Hit], penalty: Pattern
+    ) -> list[tuple[int, int]]:
+        """Spans of the provisions (with their sub-provisions) that only set a penalty."""
+        provisions = self.structure.provisions
+        own = self.structure.sections[index].provisions
+        starts = [h.start for h in ordered]
+        spans: list[tuple[int, int]] = []
+        for position, number in enumerate(own):
+            provision = provisions[number]
+            end = next(
+                (
+                    provisions[n].start
+                    for n in own[position + 1 :]
+                    if provisions[n].level <= provision.level
+                ),
+                self.structure.sections[index].end,
+            )
+            if spans and provision.start < spans[-1][1]:
+                continue  # inside a span already dropped
+            low = bisect.bisect_left(starts, provision.start)
+            own_end = bisect.bisect_left(starts, provision.end)
+            high = bisect.bisect_left(starts, end)
+            if low == own_end:
+                continue
+            # The lead-in sets a penalty, and nothing under it states an act.
+            if evaluate(penalty, SectionHits(index, ordered[low:high])) is not None:
+                spans.append((provision.start, end))
+        return spans
+
+    def sentence_of(self, offset: int) -> tuple[int, int]:
+        """(provision start, sentence number in it) of a character offset."""
+        provision = self.structure.provision_at(offset)
+        breaks = self._sentence_breaks(provision.start, provision.end)
+        return provision.start, bisect.bisect_right(breaks, offset)
+
+    def _sentence_breaks(self, start: int, end: int) -> list[int]:
+        breaks = self._breaks.get(start)
+        if breaks is None:
+            text = self.structure.text
+            breaks = [m.end() for m in self.sentence_break.finditer(text, start, end)]
+            self._breaks[start] = breaks
+        return breaks
