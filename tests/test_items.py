@@ -1,5 +1,9 @@
 """Per-item behaviour, data-driven: the checklist's own examples and tests/cases/**/*.yaml.
 
+A case gives `text` and `expect` (item -> status), and may give `quotes` (words among an
+item's evidence), `sections` (the provision its first evidence comes from), `warning` (words
+of a document warning) and `verdict`.
+
 Case files in a language folder (`tests/cases/fr/`) hold texts in that language.
 """
 
@@ -56,5 +60,10 @@ def test_case(analyzer: Analyzer, case: dict[str, Any]) -> None:
         assert got.status == status, f"{item_id}: {got.message}"
     for item_id, quote in case.get("quotes", {}).items():
         assert quote in [e.quote for e in result.item(item_id).evidence]
+    for item_id, label in case.get("sections", {}).items():
+        evidence = result.item(item_id).evidence
+        assert evidence and evidence[0].section == label, result.item(item_id).message
+    if "warning" in case:
+        assert any(case["warning"] in warning for warning in result.warnings), result.warnings
     if "verdict" in case:
         assert result.verdict == case["verdict"]

@@ -153,9 +153,12 @@ class TermMatcher:
 
         A section that can match neither the offence locator nor an item looked for outside
         the offence adds nothing to the verdicts, so it is not tokenized: that is most of
-        the time spent on a long code. Definition sections are always read.
+        the time spent on a long code. Definition sections are always read, and so are
+        sections that could state the offence's conduct (a penalty section may cite them).
         """
-        patterns = [checklist.locate.offence]
+        locate = checklist.locate
+        self.marker = locate.marker
+        patterns = [p for p in (locate.offence, locate.defined_offence) if p is not None]
         for item in checklist.items:
             if item.where != "offence":
                 patterns += [p for p in (item.met, item.partial) if p is not None]
@@ -201,6 +204,9 @@ class TermMatcher:
         one_words, many_words = set(key_terms), set(key_forms)
         decided: dict[frozenset[str], bool] = {}
         relevant = []
+        # A section creating an offence in the words of a defined term ("trafficks") is read.
+        defined = {term[:5] for term in structure.definitions() if len(term) >= 5}
+        marker = self.marker
         for index, section in enumerate(sections):
             if section.is_definition:
                 relevant.append(index)
@@ -219,7 +225,11 @@ class TermMatcher:
             key = frozenset(present)
             if key not in decided:
                 decided[key] = any(_possible(pattern, present) for pattern in self.relevance)
-            if decided[key]:
+            if decided[key] or (
+                marker is not None
+                and _possible(marker, present)
+                and defined.intersection(word[:5] for word in split)
+            ):
                 relevant.append(index)
         return relevant
 

@@ -254,7 +254,10 @@ class _Builder:
             self.sections[-1].heading = self.sections[-1].heading or heading.group(1).strip()
             body = heading.end()
         self.provisions[-1].body = body
-        self.inline_labels(body)
+        point = _INLINE_POINT.match(self.text, body) if keyword else None
+        if point:  # "Artículo 31.- 1. El que ...": the article's first numbered paragraph
+            self.open_part("point", f"({point['num']})", point.end())
+        self.inline_labels(point.end() if point else body)
 
     def open_part(self, style: str, part: str, body: int) -> None:
         if not self.sections:
@@ -374,6 +377,9 @@ class _Builder:
             position = match.end()
             self.open_part(self.style_of(tag), f"({tag})", position)
             opened = True
+
+
+_INLINE_POINT = re.compile(r"[ \t]*(?P<num>1)[.)][ \t]+(?=\S)")
 
 
 def _next_line(lines: list[str], index: int) -> str:
