@@ -236,6 +236,7 @@ class _Builder:
         self.pending_heading = ""
         self.pending_heading_start: int | None = None
         self.last_letter = ""
+        self.after_division = False  # a division heading was the last line read
 
     def open_section(self, label: str, keyword: str, offset: int, body: int) -> None:
         start = self.pending_heading_start if self.pending_heading_start is not None else offset
@@ -307,6 +308,7 @@ class _Builder:
             return
         rules = self.rules
         position = offset + len(line) - len(stripped)
+        after_division, self.after_division = self.after_division, False
         if stripped[0] == "(":  # the commonest line in a statute: "(1) ...", "(a) ..."
             if self.inline_labels(position):
                 return
@@ -335,7 +337,7 @@ class _Builder:
             self.open_part("paragraph", f" § {match['num']}", position + match.end())
             return
         match = rules.bare.match(stripped)
-        if match and in_article and re.fullmatch(r"\d{1,2}", match["num"]):
+        if match and in_article and not after_division and re.fullmatch(r"\d{1,2}", match["num"]):
             # "1." inside an article numbers its paragraphs.
             self.open_part("point", f"({match['num']})", position + match.end())
             self.inline_labels(position + match.end())
@@ -362,6 +364,9 @@ class _Builder:
                 self.pending_heading_start = position
             if not rules.division.match(stripped):
                 self.pending_heading = stripped.rstrip()
+            # After "PART 2" (another law in the same file, or a new division of this
+            # one) a bare "1." opens a section, not a paragraph of the last article.
+            self.after_division = after_division or bool(rules.division.match(stripped))
             return
         # A short line that did not head a provision after all is body text.
         self.pending_heading, self.pending_heading_start = "", None
