@@ -22,8 +22,15 @@ def test_there_is_a_complete_law_and_at_least_six_deficient_ones() -> None:
 
 
 def test_there_is_a_decoy_of_every_kind() -> None:
-    kinds = {"procuring", "employment_agency", "wildlife", "trafico_organos", "drogas", "armes",
-             "trabalho_infantil"}
+    kinds = {
+        "procuring",
+        "employment_agency",
+        "wildlife",
+        "trafico_organos",
+        "drogas",
+        "armes",
+        "trabalho_infantil",
+    }
     assert kinds <= {law.stem for law in LAWS if law.parent.name == "decoys"}
 
 

@@ -172,7 +172,8 @@ class Locators(StrictModel):
     `offence`: a section creating the offence; `exclude`: a section about something else
     (drugs, firearms...), left out altogether; `decoy`: an offence near trafficking that is
     not it (procuring, agency licensing, organ trade): never the offence, but its words may
-    still be read (a definition of exploitation that names the organ-transplant law); `means`: any of the means; `penalty`: a provision that only sets
+    still be read (a definition of exploitation that names the organ-transplant law);
+    `means`: any of the means; `penalty`: a provision that only sets
     the penalty, matched provision by provision (means named there do not make the offence
     require them);
     `child_offence`: an offence whose victims are children only; `conduct`: the acts; an

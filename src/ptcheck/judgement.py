@@ -70,7 +70,7 @@ class Judge:
         """What a reader must know about how the document was judged."""
         if not self.regions.definition_only:
             return []
-        where = cite(self.quoter.span(u.start, u.start + len(u.definition) + 2) for u in self._offence_definitions())
+        where = cite(self._definition_place(u) for u in self._offence_definitions())
         return [
             "no offence provision was found: the items are judged on the definition of the"
             f" offence ({where}); nothing makes it a crime"
@@ -107,7 +107,7 @@ class Judge:
             child_only = matches(locate.child_offence, limb.words)
             (children if child_only else general).extend(evidence)
         if self.regions.definition_only and definitions and not defined_means:
-            general.extend(self.quoter.span(u.start, u.start + len(u.definition) + 2) for u in definitions[:1])
+            general.append(self._definition_place(definitions[0]))
         return general, general + children
 
     def _limb_evidence(self, limb: Limb) -> list[Evidence]:
@@ -136,9 +136,11 @@ class Judge:
         if item.kind == "absence":
             return self._judge_absence(item)
         units = self._units(item)
-        found, via = self._find(item.met, self._for_adults(units) if item.adults_too else units, item.family())
+        family = item.family()
+        first_read = self._for_adults(units) if item.adults_too else units
+        found, via = self._find(item.met, first_read, family)
         if not found and item.adults_too:
-            found, via = self._find(item.met, units, item.family())
+            found, via = self._find(item.met, units, family)
             if found:
                 lacking = f" {' '.join(item.lacking.split())}" if item.lacking else ""
                 message = f"Only for children ({cite(found)}).{lacking}"
@@ -251,7 +253,7 @@ class Judge:
             sections = self.regions.principal or self.offences
             if sections:
                 return [(self.roles.elements(i), self._section_evidence(i)) for i in sections]
-            return [(u.hits, self._limb_free_evidence(u)) for u in self._offence_definitions()]
+            return [(u.hits, [self._definition_place(u)]) for u in self._offence_definitions()]
         shared: dict[int, list[Hit]] = {}
         for limb in limbs:
             if limb.section not in shared:
@@ -273,8 +275,9 @@ class Judge:
         match = evaluate(self.checklist.locate.offence, self.hits[index])
         return self.quoter.hits(match.evidence[:2]) if match else []
 
-    def _limb_free_evidence(self, unit: Unit) -> list[Evidence]:
-        return [self.quoter.span(unit.start, unit.start + len(unit.definition) + 2)]
+    def _definition_place(self, unit: Unit) -> Evidence:
+        """The defined term, quoted where its definition starts."""
+        return self.quoter.span(unit.start, unit.start + len(unit.definition) + 2)
 
     def _find(
         self, pattern: Pattern | None, units: Iterable[Unit], family: frozenset[str]

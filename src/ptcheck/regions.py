@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.evidence import Quoter
 from ptcheck.language import alternation, load_pack
-from ptcheck.matching import Hit, SectionHits, evaluate
+from ptcheck.matching import SectionHits, evaluate
 from ptcheck.results import Evidence
 from ptcheck.roles import Roles
 from ptcheck.structure import UPPER, Structure
@@ -122,9 +122,7 @@ class RegionFinder:
     def find(self) -> Regions:
         """Every region, in dependency order."""
         locate, hits = self.locate, self.hits
-        kept = [
-            i for i, h in enumerate(hits) if locate.exclude is None or evaluate(locate.exclude, h) is None
-        ]
+        kept = [i for i, h in enumerate(hits) if not matches(locate.exclude, h)]
         offences = [
             i
             for i in kept
@@ -145,7 +143,9 @@ class RegionFinder:
             self.lowered[self.structure.sections[i].start : self.structure.sections[i].end]
             for i in offences
         )
-        regions.definitions = self._followed_definitions(kept, offences, offence_text, offence_terms)
+        regions.definitions = self._followed_definitions(
+            kept, offences, offence_text, offence_terms
+        )
         defined = any(unit.of_offence for unit in regions.definitions)
         self.defined_terms = list(offence_terms)
         regions.principal = [
@@ -238,8 +238,8 @@ class RegionFinder:
             if provision.is_definition or provision.defines:
                 continue
             choices = [
-                self._alternatives(index, max(provisions[n].body, provisions[n].start), provisions[n].end)
-                for n in chain
+                self._alternatives(index, max(p.body, p.start), p.end)
+                for p in (provisions[n] for n in chain)
             ]
             for combination in itertools.islice(itertools.product(*choices), MAX_LIMBS_PER_SECTION):
                 limbs.append(self._limb(index, combination, provision.start, provision.end))
@@ -251,9 +251,7 @@ class RegionFinder:
         if opener is None or opener.term is None:
             return [(start, end)]
         cuts = [
-            h.start
-            for h in self.hits[index].by_term.get(opener.term, ())
-            if start < h.start < end
+            h.start for h in self.hits[index].by_term.get(opener.term, ()) if start < h.start < end
         ]
         firsts = [c for c in cuts if self.lowered[start:c].strip(" \n,;:—–-(")]
         bounds = [start, *firsts, end]
@@ -366,7 +364,8 @@ class RegionFinder:
                 continue
             if any(provisions[i].defines for i in section.provisions):
                 continue  # a list of definitions: only those the offence uses count
-            heading_used = bool(section.heading) and _used(section.heading.split()[-1], offence_text)
+            heading = section.heading.split()
+            heading_used = bool(heading) and _used(heading[-1], offence_text)
             if self._cites(index, labels) or heading_used:
                 units.append(Unit(self.hits[index], section.heading or section.label))
         return units

@@ -62,16 +62,7 @@ class Roles:
     def means_hits(self, index: int) -> SectionHits:
         """Elements outside purpose spans: the words that can state a means."""
         if index not in self._means:
-            elements = self.elements(index)
-            spans = self.purpose_spans(index)
-            self._means[index] = (
-                SectionHits(
-                    index,
-                    [h for h in elements.by_term_hits() if not any(a <= h.start < b for a, b in spans)],
-                )
-                if spans
-                else elements
-            )
+            self._means[index] = self.outside_purpose(self.elements(index))
         return self._means[index]
 
     def outside_purpose(self, hits: SectionHits) -> SectionHits:
@@ -90,9 +81,8 @@ class Roles:
         hits = self.hits[index]
         if frame is None or frame.term is None or not hits.has(frame.term):
             return []
-        reopeners = sorted(
-            h.start for h in hits.by_term.get(reopen.term or "", ()) if reopen is not None
-        )
+        reopen_term = reopen.term if reopen is not None and reopen.term else ""
+        reopeners = sorted(h.start for h in hits.by_term.get(reopen_term, ()))
         spans = []
         for hit in hits.by_term[frame.term]:
             provision = self.structure.provision_at(hit.start)

@@ -167,18 +167,12 @@ def _highlighted(index: int, text: str, items: Sequence[Mapping[str, Any]]) -> s
     """The text, escaped, with every evidence quote in a <mark> naming its items."""
     if not text:
         return "(text not available)"
-    starts = [0]
-    for line in text.split("\n"):
-        starts.append(starts[-1] + len(line) + 1)
     spans: dict[tuple[int, int], list[tuple[str, int]]] = {}
     for item in items:
         for number, found in enumerate(item["evidence"]):
-            line = found["line"] - 1
-            if line >= len(starts) - 1:
-                continue
-            start = starts[line] + found["column"] - 1
-            end = _quote_end(text, start, found["quote"])
-            spans.setdefault((start, end), []).append((item["id"], number))
+            start, end = found["start"], found["end"]
+            if 0 <= start < end <= len(text):
+                spans.setdefault((start, end), []).append((item["id"], number))
     out: list[str] = []
     cursor = 0
     for (start, end), owners in sorted(spans.items()):
@@ -197,17 +191,6 @@ def _highlighted(index: int, text: str, items: Sequence[Mapping[str, Any]]) -> s
         cursor = end
     out.append(escape(text[cursor:]))
     return "".join(out)
-
-
-def _quote_end(text: str, start: int, quote: str) -> int:
-    """Where a quote (white space folded) ends in the text."""
-    position = start
-    for word in quote.split():
-        found = text.find(word, position)
-        if found < 0 or found - position > 40:
-            break
-        position = found + len(word)
-    return max(position, start + 1)
 
 
 def _slug(item_id: str) -> str:
