@@ -8,6 +8,7 @@ narrows it (scope items) is decided limb by limb, on principal limbs only.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
 from ptcheck.checklist import Checklist, Item, Pattern
@@ -37,7 +38,7 @@ class Judge:
         self.finder = RegionFinder(checklist, structure, hits, self.roles)
         self.regions = self.finder.find()
         self.read = [i for i in self.regions.kept if hits[i].by_term]  # sections with any term
-        self._limbs: dict[int, list[Limb]] = {}
+        self._narrowable_units: list[tuple[SectionHits, list[Evidence]]] | None = None
         self.no_means, self.no_means_children = self._means_free()
 
     # ------------------------------------------------------------------ regions
@@ -78,11 +79,6 @@ class Judge:
 
     def _offence_definitions(self) -> list[Unit]:
         return [unit for unit in self.regions.definitions if unit.of_offence]
-
-    def _section_limbs(self, index: int) -> list[Limb]:
-        if index not in self._limbs:
-            self._limbs[index] = self.finder.limbs(index)
-        return self._limbs[index]
 
     # ------------------------------------------------------------------ broadening
 
@@ -206,7 +202,7 @@ class Judge:
         pattern = self.checklist.locate.child_limb
         kept: list[Unit] = []
         for unit in units:
-            limbs = [] if unit.definition else self._section_limbs(unit.hits.section)
+            limbs = [] if unit.definition else self.finder.limbs(unit.hits.section)
             if not limbs:
                 kept.append(unit)
                 continue
@@ -224,7 +220,9 @@ class Judge:
         assert item.narrowing is not None
         narrowed: list[Evidence] = []
         open_places: list[Evidence] = []
-        for hits, place in self._narrowable():
+        if self._narrowable_units is None:
+            self._narrowable_units = self._narrowable()
+        for hits, place in self._narrowable_units:
             match = evaluate(item.narrowing, hits, item.family())
             if match is None:
                 open_places += place
@@ -254,15 +252,13 @@ class Judge:
             if sections:
                 return [(self.roles.elements(i), self._section_evidence(i)) for i in sections]
             return [(u.hits, [self._definition_place(u)]) for u in self._offence_definitions()]
-        shared: dict[int, list[Hit]] = {}
+        by_section: dict[int, list[Limb]] = {}
         for limb in limbs:
-            if limb.section not in shared:
-                mine = [lb for lb in limbs if lb.section == limb.section]
-                shared[limb.section] = [
-                    h
-                    for h in self.roles.elements(limb.section).by_term_hits()
-                    if not any(lb.holds(h.start) for lb in mine)
-                ]
+            by_section.setdefault(limb.section, []).append(limb)
+        shared = {
+            index: _outside(self.roles.elements(index).by_term_hits(), mine)
+            for index, mine in by_section.items()
+        }
         return [
             (
                 SectionHits(limb.section, [*limb.hits.by_term_hits(), *shared[limb.section]]),
@@ -329,3 +325,21 @@ class Judge:
             requirement=" ".join(item.requirement.split()),
             guidance=" ".join(item.guidance.split()),
         )
+
+
+def _outside(hits: list[Hit], limbs: list[Limb]) -> list[Hit]:
+    """The hits (in order) that lie in none of the limbs' spans."""
+    spans = sorted(span for limb in limbs for span in limb.spans)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    starts = [start for start, _ in merged]
+    outside = []
+    for hit in hits:
+        at = bisect.bisect_right(starts, hit.start) - 1
+        if at < 0 or hit.start >= merged[at][1]:
+            outside.append(hit)
+    return outside

@@ -9,6 +9,7 @@ paragraphs are read together.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ class SectionHits:
     def __init__(self, section: int, hits: Iterable[Hit]) -> None:
         self.section = section
         self._covered: dict[frozenset[str], set[Hit]] = {}
+        self._ordered: list[Hit] | None = None
         self.by_term: dict[str, list[Hit]] = defaultdict(list)
         for hit in hits:
             self.by_term[hit.term].append(hit)
@@ -59,8 +61,10 @@ class SectionHits:
         return bool(self.by_term.get(term))
 
     def by_term_hits(self) -> list[Hit]:
-        """Every hit, in document order."""
-        return sorted(hit for hits in self.by_term.values() for hit in hits)
+        """Every hit, in document order (computed once: the hits do not change)."""
+        if self._ordered is None:
+            self._ordered = sorted(hit for hits in self.by_term.values() for hit in hits)
+        return self._ordered
 
     def covered(self, family: frozenset[str]) -> set[Hit]:
         """Hits inside a longer hit of another `family` term ("a person" in "a person under 18")."""
@@ -205,7 +209,8 @@ class TermMatcher:
         decided: dict[frozenset[str], bool] = {}
         relevant = []
         # A section creating an offence in the words of a defined term ("trafficks") is read.
-        defined = {term[:5] for term in structure.definitions() if len(term) >= 5}
+        stems = sorted({term[:5] for term in structure.definitions() if len(term) >= 5})
+        defined = re.compile(r"\b(?:" + "|".join(map(re.escape, stems)) + ")") if stems else None
         marker = self.marker
         for index, section in enumerate(sections):
             if section.is_definition:
@@ -226,9 +231,10 @@ class TermMatcher:
             if key not in decided:
                 decided[key] = any(_possible(pattern, present) for pattern in self.relevance)
             if decided[key] or (
-                marker is not None
+                defined is not None
+                and marker is not None
                 and _possible(marker, present)
-                and defined.intersection(word[:5] for word in split)
+                and defined.search(text, section.start, section.end)
             ):
                 relevant.append(index)
         return relevant

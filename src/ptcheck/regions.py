@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -26,7 +27,7 @@ from ptcheck.results import Evidence
 from ptcheck.roles import Roles
 from ptcheck.structure import UPPER, Structure
 
-MAX_LIMBS_PER_SECTION = 64  # alternatives multiply; past this, the rest are not split
+MAX_LIMBS_PER_SECTION = 64  # past this many alternatives a section is judged whole
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class RegionFinder:
         self.quoter = Quoter(structure)
         self.lowered = structure.text.lower()
         self.defined_terms: list[str] = []  # terms whose definition states the offence
+        self._limbs: dict[int, list[Limb]] = {}
 
     def find(self) -> Regions:
         """Every region, in dependency order."""
@@ -221,11 +223,23 @@ class RegionFinder:
 
     def limbs(self, index: int) -> list[Limb]:
         """The alternatives of a section: each leaf provision under its lead-ins, each clause
-        opened by a further conduct opener ("..., or whoever ...") apart."""
+        opened by a further conduct opener ("..., or whoever ...") apart.
+
+        A section with more than MAX_LIMBS_PER_SECTION alternatives is one limb, judged
+        whole, so that no section costs more than a bounded multiple of its length.
+        """
+        if index not in self._limbs:
+            self._limbs[index] = self._find_limbs(index)
+        return self._limbs[index]
+
+    def _find_limbs(self, index: int) -> list[Limb]:
         structure = self.structure
-        own = structure.sections[index].provisions
+        section = structure.sections[index]
+        own = section.provisions
         provisions = structure.provisions
-        limbs: list[Limb] = []
+        openers = self._opener_starts(index)
+        alternatives: dict[int, list[tuple[int, int]]] = {}
+        combinations: list[tuple[tuple[tuple[int, int], ...], int]] = []
         chain: list[int] = []
         for position, number in enumerate(own):
             provision = provisions[number]
@@ -237,25 +251,25 @@ class RegionFinder:
                 continue  # a lead-in: its leaves carry it
             if provision.is_definition or provision.defines:
                 continue
-            choices = [
-                self._alternatives(index, max(p.body, p.start), p.end)
-                for p in (provisions[n] for n in chain)
-            ]
-            for combination in itertools.islice(itertools.product(*choices), MAX_LIMBS_PER_SECTION):
-                limbs.append(self._limb(index, combination, provision.start, provision.end))
-        return limbs
+            for n in chain:
+                if n not in alternatives:
+                    p = provisions[n]
+                    alternatives[n] = _cut(max(p.body, p.start), p.end, openers, self.lowered)
+            for combination in itertools.product(*(alternatives[n] for n in chain)):
+                combinations.append((combination, number))
+                if len(combinations) > MAX_LIMBS_PER_SECTION:
+                    whole = ((section.start, section.end),)
+                    return [self._limb(index, whole, section.start, section.end)]
+        return [
+            self._limb(index, spans, provisions[n].start, provisions[n].end)
+            for spans, n in combinations
+        ]
 
-    def _alternatives(self, index: int, start: int, end: int) -> list[tuple[int, int]]:
-        """The provision's own words cut at each conduct opener after the first."""
+    def _opener_starts(self, index: int) -> list[int]:
         opener = self.locate.opener
         if opener is None or opener.term is None:
-            return [(start, end)]
-        cuts = [
-            h.start for h in self.hits[index].by_term.get(opener.term, ()) if start < h.start < end
-        ]
-        firsts = [c for c in cuts if self.lowered[start:c].strip(" \n,;:—–-(")]
-        bounds = [start, *firsts, end]
-        return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+            return []
+        return sorted(h.start for h in self.hits[index].by_term.get(opener.term, ()))
 
     def _limb(self, index: int, spans: tuple[tuple[int, int], ...], start: int, end: int) -> Limb:
         # Token positions as if the limb were written out on its own: the words of the
@@ -266,12 +280,13 @@ class RegionFinder:
             shifts.append(shifts[-1] + len(_TOKEN.findall(skipped)))
 
         def within(hits: SectionHits) -> SectionHits:
+            ordered = hits.by_term_hits()
+            starts = [h.start for h in ordered] if ordered else []
             kept = []
-            for hit in hits.by_term_hits():
-                for (a, b), shift in zip(spans, shifts, strict=True):
-                    if a <= hit.start < b:
-                        kept.append(hit._replace(token=hit.token - shift))
-                        break
+            for (a, b), shift in zip(spans, shifts, strict=True):
+                low, high = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+                part = ordered[low:high]
+                kept += [h._replace(token=h.token - shift) for h in part] if shift else part
             return SectionHits(index, kept)
 
         roles = self.roles
@@ -450,6 +465,16 @@ class RegionFinder:
             i for i, h in enumerate(self.hits) if h.by_term and evaluate(marker, h) is not None
         ]
         return bool(creating) and set(creating) <= set(offences)
+
+
+def _cut(start: int, end: int, openers: list[int], lowered: str) -> list[tuple[int, int]]:
+    """The words start..end cut at each conduct opener after the first ("..., or whoever")."""
+    low, high = bisect.bisect_right(openers, start), bisect.bisect_left(openers, end)
+    cuts = openers[low:high]
+    if cuts and not lowered[start : cuts[0]].strip(" \n,;:—–-("):
+        cuts = cuts[1:]  # the limb's own opener ("Whoever ...") opens no alternative
+    bounds = [start, *cuts, end]
+    return list(itertools.pairwise(bounds))
 
 
 def matches(pattern: Pattern | None, hits: SectionHits) -> bool:
