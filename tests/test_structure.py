@@ -199,11 +199,33 @@ def test_a_text_opening_with_a_label_has_no_empty_preamble() -> None:
             "exploração",
         ),
         ("en", "2. In this Act, child includes a person under eighteen.\n", "child"),
+        (
+            "de",
+            "§ 2\nUnter Ausbeutung ist jede Beschäftigung zu verstehen, die ausbeuterisch ist.\n",
+            "Ausbeutung",
+        ),
+        ("es", "Artículo 3.- Por explotación se entiende el trabajo forzoso.\n", "explotación"),
     ],
 )
 def test_definitions_in_every_tradition(language: str, text: str, term: str) -> None:
     structure = parse_structure(text, language)
     assert term.lower() in structure.definitions()
+
+
+@pytest.mark.parametrize(
+    "language,text",
+    [
+        # "unter {term} ist": "unter" alone, before an age, opens no definition
+        (
+            "de",
+            "§ 21\n(1) Bestraft wird, wer eine Person unter achtzehn Jahren zum Zweck der Ausbeutung anwirbt.\n",
+        ),
+        # "se considera {term} a": the formula's words stand apart, not inside "considerará"
+        ("es", "Artículo 4.- Se considerará trata de personas aun cuando no medie violencia.\n"),
+    ],
+)
+def test_formula_words_inside_an_offence_define_nothing(language: str, text: str) -> None:
+    assert parse_structure(text, language).definitions() == {}
 
 
 def test_definitions_and_headings() -> None:

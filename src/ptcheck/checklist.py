@@ -118,7 +118,8 @@ class Item(StrictModel):
     `broader_if` marks items an offence satisfies by requiring less than the instrument
     (no means at all, for everyone or for children). `role: means` items read only words
     that can state a means (not those of a penalty, of the purpose, or of a definition
-    other than the offence's). `adults_too`
+    other than the offence's); `role: act` items leave out an act the purpose names ("for
+    the purpose of transporting"), when the offence states acts of its own. `adults_too`
     items found only in limbs about children are partial. Words inside a phrase of an `ignore`
     term (or of a longer phrase of another term of the item) are read as part of that
     phrase by `near`: "consent" in "consent of the Attorney General".
@@ -149,7 +150,7 @@ class Item(StrictModel):
     lacking: str = ""  # what a `partial` match lacks, in the drafter's terms
     narrowing: Pattern | None = None
     ignore: list[str] = []
-    role: Literal["means"] | None = None
+    role: Literal["act", "means"] | None = None
     adults_too: bool = False
     guidance: str = Field(min_length=1)
     examples: Examples

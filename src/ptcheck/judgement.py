@@ -188,11 +188,18 @@ class Judge:
         shaped = []
         for unit in units:
             if unit.definition:
-                if not unit.of_offence:
+                if item.role == "means" and not unit.of_offence:
                     continue  # "forced" in the definition of exploitation is no means
                 shaped.append(unit)
             elif unit.hits.section in offences:
-                shaped.append(Unit(self.roles.means_hits(unit.hits.section)))
+                index = unit.hits.section
+                shaped.append(
+                    Unit(
+                        self.roles.means_hits(index)
+                        if item.role == "means"
+                        else self.roles.act_hits(unit.hits)
+                    )
+                )
             else:
                 shaped.append(unit)
         return shaped

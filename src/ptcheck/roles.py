@@ -18,6 +18,10 @@ from ptcheck.checklist import Checklist, Pattern
 from ptcheck.matching import Hit, SectionHits, evaluate
 from ptcheck.structure import Structure
 
+ACT_AFTER_FRAME = 2  # "for the purpose of [the] transporting": the act the purpose names
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_PUNCTUATION = re.compile(r"[,;:.()—–]")
+
 
 class Roles:
     """Role spans of each section, computed on demand and kept."""
@@ -36,6 +40,7 @@ class Roles:
         self._breaks: dict[int, list[int]] = {}  # sentence ends per provision start
         self._elements: dict[int, SectionHits] = {}
         self._means: dict[int, SectionHits] = {}
+        self._purposes: dict[int, list[tuple[int, int]]] = {}
 
     def elements(self, index: int) -> SectionHits:
         """The hits of a section that state elements of the offence (no penalty role)."""
@@ -76,24 +81,71 @@ class Roles:
         )
 
     def purpose_spans(self, index: int) -> list[tuple[int, int]]:
-        """From each purpose frame to the end of its sentence or to the next means frame."""
-        frame, reopen = self.locate.purpose_frame, self.locate.means_frame
+        """From each purpose frame to the end of its sentence, or to what reopens the
+        conduct first: a means frame ("by means of") or an act ("A person who, with intent
+        to exploit, recruits ... using threats")."""
+        if index not in self._purposes:
+            self._purposes[index] = self._purpose_spans(index)
+        return self._purposes[index]
+
+    def _purpose_spans(self, index: int) -> list[tuple[int, int]]:
+        frame = self.locate.purpose_frame
         hits = self.hits[index]
         if frame is None or frame.term is None or not hits.has(frame.term):
             return []
-        reopen_term = reopen.term if reopen is not None and reopen.term else ""
-        reopeners = sorted(h.start for h in hits.by_term.get(reopen_term, ()))
+        reopeners = sorted(
+            h.start
+            for term in (self._single(self.locate.means_frame), self._single(self.locate.conduct))
+            for h in hits.by_term.get(term, ())
+        )
         spans = []
         for hit in hits.by_term[frame.term]:
             provision = self.structure.provision_at(hit.start)
             breaks = self._sentence_breaks(provision.start, provision.end)
             after = bisect.bisect_right(breaks, hit.start)
             end = breaks[after] if after < len(breaks) else provision.end
-            next_means = bisect.bisect_right(reopeners, hit.end)
-            if next_means < len(reopeners) and reopeners[next_means] < end:
-                end = reopeners[next_means]
+            named = self.purpose_acts(index, hit)
+            position = bisect.bisect_left(reopeners, max(hit.end, named.end if named else 0))
+            if position < len(reopeners) and reopeners[position] < end:
+                end = reopeners[position]
             spans.append((hit.start, end))
         return spans
+
+    def purpose_acts(self, index: int, frame: Hit) -> Hit | None:
+        """An act the purpose names, right after its frame ("for the purpose of transporting")."""
+        acts = self.hits[index].by_term.get(self._single(self.locate.conduct), [])
+        length = len(_TOKEN.findall(self.structure.text, frame.start, frame.end))
+        tokens = [h.token for h in acts]  # in document order
+        at = bisect.bisect_left(tokens, frame.token + length)
+        if at < len(acts) and acts[at].token < frame.token + length + ACT_AFTER_FRAME:
+            between = self.structure.text[frame.end : acts[at].start]
+            if not _PUNCTUATION.search(between):  # "with intent to exploit, recruits": no
+                return acts[at]
+        return None
+
+    def act_hits(self, hits: SectionHits) -> SectionHits:
+        """The hits of a section less the acts its purposes name, when it states acts of its
+        own elsewhere: "recruits ... for the purpose of transporting" is no transportation."""
+        frame = self._single(self.locate.purpose_frame)
+        named = {
+            act
+            for hit in self.hits[hits.section].by_term.get(frame, ())
+            if (act := self.purpose_acts(hits.section, hit)) is not None
+        }
+        if not named:
+            return hits
+        conduct = self._single(self.locate.conduct)
+        if not any(h not in named for h in hits.by_term.get(conduct, ())):
+            return hits  # the acts are only named in the purpose frame ("zum Zweck ... anwirbt")
+        named_spans = [(h.start, h.end) for h in named]
+        return SectionHits(
+            hits.section,
+            [h for h in hits.by_term_hits() if not any(a <= h.start < b for a, b in named_spans)],
+        )
+
+    @staticmethod
+    def _single(pattern: Pattern | None) -> str:
+        return pattern.term if pattern is not None and pattern.term else ""
 
     def _penalty_subtrees(
         self, index: int, ordered: list[Hit], penalty: Pattern

@@ -130,12 +130,17 @@ def _definition_patterns(
     quoted, then_term, term_then = [], [], []
     for formula in pack.definitions.formulas:
         before, _, after = formula.partition("{term}")
-        head = f"(?i:{loose(before)})" + r"\s*" if before.strip() else ""
+        head = f"(?i:{loose(before)})" + r"\b\s*" if before.strip() else ""
         tail = r"\s*(?:\([^)\n]{0,40}\)\s*)?,?\s*" + f"(?i:{loose(after)})" if after.strip() else ""
         quoted.append(f"{head}{_QUOTED}{tail}" + (r"\b" if after.strip() else ""))
         if before.strip():
             term = r"(?P<term>[^\W\d_][\w’'\-]*(?:\s+[\w’'\-]+){0,4}?)"
-            stop = rf"(?=\s*[,:;—–(]|\s+{stops}\b|\s*$)"
+            # "unter {term} ist", "por {term} se entiende": the words after the term close it.
+            stop = (
+                rf"(?:\s+|\s*,\s*)(?i:{loose(after)})\b"
+                if after.strip()
+                else rf"(?=\s*[,:;—–(]|\s+{stops}\b|\s*$)"
+            )
             then_term.append(f"\\b{head}{term}{stop}")
         else:
             term = r"(?P<term>[^\W\d_][\w’'\-]*(?: [\w’'\-]+){0,5}?)"
