@@ -185,10 +185,13 @@ class Locators(StrictModel):
 
     Limb by limb (see regions.py and roles.py): `defined_offence`: a definition that states
     the offence ("traffic" means to recruit ... for exploitation), whose term then creates
-    an offence wherever a marker uses it; `limb`: what a principal limb states, an act done
-    to a person; `ancillary`: an attempt, accessory or organiser
-    provision about another offence; `opener`: a single term, the words that open a conduct
-    clause ("whoever", "el que"), each further one opening an alternative limb;
+    an offence wherever a marker uses it; `purpose`: the forms of exploitation (a term
+    defined as one of them is no definition of the conduct); `limb`: what a principal limb
+    states, an act done to a person (a definition stating it defines the conduct, "relevant
+    action" means the recruitment of another person); `ancillary`: an attempt, accessory or
+    organiser provision about another offence; `opener`: a single term, the words that
+    open a conduct clause ("whoever", "el que"), each further one opening an alternative
+    limb;
     `child_limb`: a limb about children only (a consent rule there is for children only);
     `purpose_frame` / `means_frame`: single terms opening the purpose ("for the purpose
     of") and reopening the means ("by means of") within a sentence.
@@ -204,6 +207,7 @@ class Locators(StrictModel):
     subject: Pattern | None = None
     marker: Pattern | None = None
     defined_offence: Pattern | None = None
+    purpose: Pattern | None = None
     limb: Pattern | None = None
     ancillary: Pattern | None = None
     opener: Pattern | None = None

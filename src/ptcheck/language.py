@@ -81,6 +81,9 @@ class LanguagePack(_Strict):
     clitics: Words = []  # pronouns joined by a hyphen ("remover-lhe"): split off the verb
     numbers: dict[str, Words] = {}  # "18": [eighteen]; `{18}` in a phrase takes each
     terms: dict[str, Words] = {}  # vocabulary a checklist can take (`language_terms`)
+    # The word that joins the last items of a list of alternatives ("(b) ...; or (c) ..."):
+    # lettered items joined by it are limbs of their own; otherwise they are read together.
+    disjunctions: Words = []
 
 
 class DetectionProfile(_Strict):

@@ -37,6 +37,8 @@ class Wording:
     citation: re.Pattern[str]
     whole_act: re.Pattern[str]
     sentence_break: re.Pattern[str]
+    disjunction_end: re.Pattern[str]  # "...; or" closing an item of a list
+    disjunction_start: re.Pattern[str]  # "or ..." opening one
 
 
 @functools.lru_cache(maxsize=16)
@@ -50,11 +52,24 @@ def wording(language: str) -> Wording:
         re.IGNORECASE,
     )
     abbreviations = "".join(rf"(?<!\b{re.escape(a)})" for a in pack.abbreviations if "." not in a)
+    disjunctions = alternation(pack.disjunctions or ["(?!)"])
     return Wording(
         citation=citation,
         whole_act=re.compile(rf"\b{alternation(pack.self_references)}\b", re.IGNORECASE),
         sentence_break=re.compile(rf"{abbreviations}[.;]\s+(?=[{UPPER}])"),
+        # "...; or" before the next item, and its label ("(c) ", "2. ") if any
+        disjunction_end=re.compile(
+            rf"(?<!\w){disjunctions}[\s,;:—–-]*(?:\(?\w{{1,5}}[.)º°]*\s*)?$", re.IGNORECASE
+        ),
+        disjunction_start=re.compile(rf"\s*{disjunctions}\b", re.IGNORECASE),
     )
+
+
+Alternative = tuple[tuple[tuple[int, int], ...], int]  # (spans, leaf provision)
+
+
+class _TooManyLimbs(Exception):
+    """More alternatives than MAX_LIMBS_PER_SECTION: the section is judged whole."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +145,14 @@ class RegionFinder:
             for i in kept
             if evaluate(locate.offence, hits[i]) is not None and not matches(locate.decoy, hits[i])
         ]
-        offence_terms = self._offence_definitions(kept)
+        offence_terms = self._definitions_matching(kept, locate.defined_offence)
+        conduct_terms = {
+            term: number
+            for term, number in self._definitions_matching(
+                kept, locate.limb, locate.purpose
+            ).items()
+            if term not in offence_terms
+        }
         offences = sorted(set(offences) | set(self._using_defined_offence(kept, offence_terms)))
         offences = sorted(set(offences) | self._cited_by_penalty(kept, offences))
         regions = Regions(kept, offences, [])
@@ -146,10 +168,10 @@ class RegionFinder:
             for i in offences
         )
         regions.definitions = self._followed_definitions(
-            kept, offences, offence_text, offence_terms
+            kept, offences, offence_text, offence_terms | conduct_terms
         )
         defined = any(unit.of_offence for unit in regions.definitions)
-        self.defined_terms = list(offence_terms)
+        self.defined_terms = [*offence_terms, *conduct_terms]
         regions.principal = [
             i for i in offences if self._states_conduct(self.roles.elements(i), defined)
         ]
@@ -164,9 +186,16 @@ class RegionFinder:
 
     # ------------------------------------------------------------------ offences
 
-    def _offence_definitions(self, kept: list[int]) -> dict[str, int]:
-        """Defined terms whose definition states the offence: term -> provision index."""
-        pattern = self.locate.defined_offence
+    def _definitions_matching(
+        self, kept: list[int], pattern: Pattern | None, not_of: Pattern | None = None
+    ) -> dict[str, int]:
+        """Defined terms whose definition matches `pattern`: term -> provision index.
+
+        With the offence's pattern: definitions of the offence ("trafficking" means ...);
+        with the limb's: definitions of its conduct ("relevant action" means the
+        recruitment of another person ...), unless the term is one of `not_of` (a
+        definition of exploitation that speaks of holding a person is not the conduct).
+        """
         found: dict[str, int] = {}
         if pattern is None:
             return found
@@ -175,9 +204,18 @@ class RegionFinder:
             if not provision.defines or provision.section not in kept_set:
                 continue
             inside = self._inside(provision.section, provision.start, self._definition_end(index))
-            if evaluate(pattern, inside) is not None:
-                for term in provision.defines:
-                    found.setdefault(term.lower(), index)
+            if evaluate(pattern, inside) is None:
+                continue
+            if not_of is not None:
+                opening = self._inside(
+                    provision.section,
+                    provision.start,
+                    provision.start + len(provision.defines[0]) + 12,
+                )
+                if matches(not_of, opening):
+                    continue
+            for term in provision.defines:
+                found.setdefault(term.lower(), index)
         return found
 
     def _using_defined_offence(self, kept: list[int], terms: dict[str, int]) -> list[int]:
@@ -222,48 +260,84 @@ class RegionFinder:
     # ------------------------------------------------------------------ limbs
 
     def limbs(self, index: int) -> list[Limb]:
-        """The alternatives of a section: each leaf provision under its lead-ins, each clause
-        opened by a further conduct opener ("..., or whoever ...") apart.
+        """The alternatives of a section, each with the lead-ins it hangs from.
 
-        A section with more than MAX_LIMBS_PER_SECTION alternatives is one limb, judged
-        whole, so that no section costs more than a bounded multiple of its length.
+        The section's paragraphs are alternatives; deeper items ("(a)", "(i)", "1.") are
+        alternatives when a disjunction joins them ("(b) ...; or (c) ..."), and otherwise
+        cumulative elements read together ("(a) recruits ...; (b) by force ...; and (c)
+        for exploitation"). A clause opened by a further conduct opener ("..., or whoever
+        ...") is an alternative of its own. A section with more than MAX_LIMBS_PER_SECTION
+        alternatives is one limb, judged whole, so that no section costs more than a
+        bounded multiple of its length.
         """
         if index not in self._limbs:
-            self._limbs[index] = self._find_limbs(index)
+            try:
+                self._limbs[index] = self._find_limbs(index)
+            except _TooManyLimbs:
+                section = self.structure.sections[index]
+                whole = ((section.start, section.end),)
+                self._limbs[index] = [self._limb(index, whole, section.start, section.end)]
         return self._limbs[index]
 
     def _find_limbs(self, index: int) -> list[Limb]:
-        structure = self.structure
-        section = structure.sections[index]
-        own = section.provisions
-        provisions = structure.provisions
+        provisions = self.structure.provisions
+        children: dict[int, list[int]] = {}
+        roots: list[int] = []
+        stack: list[int] = []
+        for number in self.structure.sections[index].provisions:
+            while stack and provisions[stack[-1]].level >= provisions[number].level:
+                stack.pop()
+            (children[stack[-1]] if stack else roots).append(number)
+            children[number] = []
+            stack.append(number)
         openers = self._opener_starts(index)
-        alternatives: dict[int, list[tuple[int, int]]] = {}
-        combinations: list[tuple[tuple[tuple[int, int], ...], int]] = []
-        chain: list[int] = []
-        for position, number in enumerate(own):
+
+        def alternatives(number: int, top: bool) -> list[Alternative]:
+            """(spans, leaf) of each alternative under a provision."""
             provision = provisions[number]
-            while chain and provisions[chain[-1]].level >= provision.level:
-                chain.pop()
-            chain.append(number)
-            following = provisions[own[position + 1]] if position + 1 < len(own) else None
-            if following is not None and following.level > provision.level:
-                continue  # a lead-in: its leaves carry it
             if provision.is_definition or provision.defines:
-                continue
-            for n in chain:
-                if n not in alternatives:
-                    p = provisions[n]
-                    alternatives[n] = _cut(max(p.body, p.start), p.end, openers, self.lowered)
-            for combination in itertools.product(*(alternatives[n] for n in chain)):
-                combinations.append((combination, number))
-                if len(combinations) > MAX_LIMBS_PER_SECTION:
-                    whole = ((section.start, section.end),)
-                    return [self._limb(index, whole, section.start, section.end)]
+                return []
+            own = _cut(max(provision.body, provision.start), provision.end, openers, self.lowered)
+            below = [alts for kid in children[number] if (alts := alternatives(kid, False))]
+            found: list[Alternative]
+            if not below:
+                found = [((span,), number) for span in own]
+            else:
+                kids = children[number]
+                if (top and _numbered(provisions[kids[0]].label)) or self._disjoined(kids):
+                    combos = [alt for alts in below for alt in alts]
+                else:
+                    combos = [
+                        (tuple(s for spans, _ in combo for s in spans), combo[0][1])
+                        for combo in itertools.islice(
+                            itertools.product(*below), MAX_LIMBS_PER_SECTION + 1
+                        )
+                    ]
+                found = [((span, *spans), leaf) for span in own for spans, leaf in combos]
+            if len(found) > MAX_LIMBS_PER_SECTION:
+                raise _TooManyLimbs
+            return found
+
+        # The section's own provision is the root; its numbered paragraphs are alternatives.
+        found = [alt for root in roots for alt in alternatives(root, True)]
         return [
-            self._limb(index, spans, provisions[n].start, provisions[n].end)
-            for spans, n in combinations
+            self._limb(index, spans, provisions[leaf].start, provisions[leaf].end)
+            for spans, leaf in found
         ]
+
+    def _disjoined(self, siblings: list[int]) -> bool:
+        """True when a disjunction ("or", "o", "oder") joins the items of a list."""
+        provisions = self.structure.provisions
+        text = self.structure.text
+        for number in siblings[1:]:
+            start = provisions[number].start
+            before = text[max(0, start - 40) : start]
+            after = text[provisions[number].body : provisions[number].body + 20]
+            if self.wording.disjunction_end.search(before) or (
+                self.wording.disjunction_start.match(after)
+            ):
+                return True
+        return False
 
     def _opener_starts(self, index: int) -> list[int]:
         opener = self.locate.opener
@@ -344,6 +418,8 @@ class RegionFinder:
     def _followed_definitions(
         self, kept: list[int], offences: list[int], offence_text: str, offence_terms: dict[str, int]
     ) -> list[Unit]:
+        # `offence_terms`: terms defining the offence or its conduct; their units supply
+        # the offence's acts and means.
         """Definitions of terms the offence uses (and those they use), and interpretation
         sections that cite the offence."""
         provisions = self.structure.provisions
@@ -475,6 +551,12 @@ def _cut(start: int, end: int, openers: list[int], lowered: str) -> list[tuple[i
         cuts = cuts[1:]  # the limb's own opener ("Whoever ...") opens no alternative
     bounds = [start, *cuts, end]
     return list(itertools.pairwise(bounds))
+
+
+def _numbered(label: str) -> bool:
+    """True for a numbered paragraph ("3(1)", "12(2)", "149-A § 1º"), not a lettered item."""
+    tag = re.search(r"\((\w+)\)$|§\s*(\w+)$", label)
+    return tag is not None and (tag[1] or tag[2] or "")[:1].isdigit()
 
 
 def matches(pattern: Pattern | None, hits: SectionHits) -> bool:
