@@ -185,10 +185,11 @@ class Locators(StrictModel):
 
     Limb by limb (see regions.py and roles.py): `defined_offence`: a definition that states
     the offence ("traffic" means to recruit ... for exploitation), whose term then creates
-    an offence wherever a marker uses it; `purpose`: the forms of exploitation (a term
-    defined as one of them is no definition of the conduct); `limb`: what a principal limb
-    states, an act done to a person (a definition stating it defines the conduct, "relevant
-    action" means the recruitment of another person); `ancillary`: an attempt, accessory or
+    an offence wherever a marker uses it; `defined_conduct`: a definition of the conduct
+    ("relevant action" means the recruitment of another person), whose term makes a limb
+    using it principal; `purpose`: the forms of exploitation (a term defined as one of them
+    is no definition of the conduct); `limb`: what a principal limb states, an act done to
+    a person for an exploitative purpose; `ancillary`: an attempt, accessory or
     organiser provision about another offence; `opener`: a single term, the words that
     open a conduct clause ("whoever", "el que"), each further one opening an alternative
     limb;
@@ -207,6 +208,7 @@ class Locators(StrictModel):
     subject: Pattern | None = None
     marker: Pattern | None = None
     defined_offence: Pattern | None = None
+    defined_conduct: Pattern | None = None
     purpose: Pattern | None = None
     limb: Pattern | None = None
     ancillary: Pattern | None = None

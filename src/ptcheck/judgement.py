@@ -9,7 +9,7 @@ narrows it (scope items) is decided limb by limb, on principal limbs only.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ptcheck.checklist import Checklist, Item, Pattern
 from ptcheck.evidence import MAX_EVIDENCE, Quoter, cite
@@ -93,8 +93,13 @@ class Judge:
         defined_means = any(
             matches(locate.means, self.roles.outside_purpose(u.hits)) for u in definitions
         )
+        shared = self._shared(lambda index: self.roles.means_hits(index))
         for limb in self.regions.limbs:
-            if matches(locate.means, limb.means):
+            # A means in the limb, or in a part of its section that is no limb of its own
+            # ("(2) The means are threats, force ..."), is required of it.
+            if matches(locate.means, limb.means) or matches(
+                locate.means, _beyond(shared[limb.section], limb)
+            ):
                 continue
             own_conduct = locate.conduct is None or matches(locate.conduct, limb.hits)
             if not own_conduct and defined_means:
@@ -259,20 +264,31 @@ class Judge:
             if sections:
                 return [(self.roles.elements(i), self._section_evidence(i)) for i in sections]
             return [(u.hits, [self._definition_place(u)]) for u in self._offence_definitions()]
-        by_section: dict[int, list[Limb]] = {}
-        for limb in limbs:
-            by_section.setdefault(limb.section, []).append(limb)
-        shared = {
-            index: _outside(self.roles.elements(index).by_term_hits(), mine)
-            for index, mine in by_section.items()
-        }
+        shared = self._shared(lambda index: self.roles.elements(index))
         return [
             (
-                SectionHits(limb.section, [*limb.hits.by_term_hits(), *shared[limb.section]]),
+                SectionHits(
+                    limb.section,
+                    [
+                        *limb.hits.by_term_hits(),
+                        *_beyond(shared[limb.section], limb).by_term_hits(),
+                    ],
+                ),
                 self._limb_evidence(limb),
             )
             for limb in limbs
         ]
+
+    def _shared(self, hits_of: Callable[[int], SectionHits]) -> dict[int, SectionHits]:
+        """Per section with principal limbs, its hits (as `hits_of` gives them) that lie in
+        no principal limb: the words that speak for every limb (see `_beyond`)."""
+        by_section: dict[int, list[Limb]] = {}
+        for limb in self.regions.limbs:
+            by_section.setdefault(limb.section, []).append(limb)
+        return {
+            index: SectionHits(index, _outside(hits_of(index).by_term_hits(), mine))
+            for index, mine in by_section.items()
+        }
 
     def _section_evidence(self, index: int) -> list[Evidence]:
         match = evaluate(self.checklist.locate.offence, self.hits[index])
@@ -350,3 +366,13 @@ def _outside(hits: list[Hit], limbs: list[Limb]) -> list[Hit]:
         if at < 0 or hit.start >= merged[at][1]:
             outside.append(hit)
     return outside
+
+
+def _beyond(shared: SectionHits, limb: Limb) -> SectionHits:
+    """The shared hits outside the limb's own paragraph: another paragraph ("(2) The means
+    are ...") speaks for it; another clause of its own sentence ("wer ... durch Gewalt oder
+    wer eine Person unter achtzehn Jahren ...") does not."""
+    start, end = limb.paragraph
+    return SectionHits(
+        shared.section, [h for h in shared.by_term_hits() if not start <= h.start < end]
+    )

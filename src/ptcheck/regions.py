@@ -94,6 +94,7 @@ class Limb:
     hits: SectionHits  # its elements: penalty words left out
     means: SectionHits  # its elements outside the purpose: where a means can be stated
     words: SectionHits  # every hit in its spans
+    paragraph: tuple[int, int]  # the numbered paragraph it stands in (or the section)
 
     def holds(self, offset: int) -> bool:
         """True when the offset lies in the limb's own words or its lead-ins."""
@@ -135,6 +136,7 @@ class RegionFinder:
         self.lowered = structure.text.lower()
         self.defined_terms: list[str] = []  # terms whose definition states the offence
         self._limbs: dict[int, list[Limb]] = {}
+        self._starts: dict[int, list[int]] = {}  # hit starts per section, for slicing
 
     def find(self) -> Regions:
         """Every region, in dependency order."""
@@ -149,7 +151,7 @@ class RegionFinder:
         conduct_terms = {
             term: number
             for term, number in self._definitions_matching(
-                kept, locate.limb, locate.purpose
+                kept, locate.defined_conduct, locate.purpose
             ).items()
             if term not in offence_terms
         }
@@ -177,10 +179,7 @@ class RegionFinder:
         ]
         regions.related = self._related(kept, offences)
         regions.limbs = [
-            limb
-            for i in regions.principal
-            for limb in self.limbs(i)
-            if self._states_conduct(limb.hits, defined, limb.spans)
+            limb for i in regions.principal for limb in self._principal_limbs(i, defined)
         ]
         return regions
 
@@ -276,7 +275,9 @@ class RegionFinder:
             except _TooManyLimbs:
                 section = self.structure.sections[index]
                 whole = ((section.start, section.end),)
-                self._limbs[index] = [self._limb(index, whole, section.start, section.end)]
+                self._limbs[index] = [
+                    self._limb(index, whole, section.start, section.end, whole[0])
+                ]
         return self._limbs[index]
 
     def _find_limbs(self, index: int) -> list[Limb]:
@@ -320,10 +321,26 @@ class RegionFinder:
 
         # The section's own provision is the root; its numbered paragraphs are alternatives.
         found = [alt for root in roots for alt in alternatives(root, True)]
-        return [
-            self._limb(index, spans, provisions[leaf].start, provisions[leaf].end)
-            for spans, leaf in found
+        section = self.structure.sections[index]
+        paragraphs = [
+            (provisions[kid].start, self._subtree_end(kid))
+            for root in roots
+            for kid in children[root]
+            if _numbered(provisions[kid].label)
         ]
+        starts = [start for start, _ in paragraphs]
+        limbs = []
+        for spans, leaf in found:
+            at = bisect.bisect_right(starts, provisions[leaf].start) - 1
+            paragraph = paragraphs[at] if at >= 0 else (section.start, section.end)
+            limbs.append(
+                self._limb(index, spans, provisions[leaf].start, provisions[leaf].end, paragraph)
+            )
+        return limbs
+
+    def _subtree_end(self, number: int) -> int:
+        """Where a provision and everything under it end."""
+        return self._definition_end(number)
 
     def _disjoined(self, siblings: list[int]) -> bool:
         """True when a disjunction ("or", "o", "oder") joins the items of a list."""
@@ -345,7 +362,14 @@ class RegionFinder:
             return []
         return sorted(h.start for h in self.hits[index].by_term.get(opener.term, ()))
 
-    def _limb(self, index: int, spans: tuple[tuple[int, int], ...], start: int, end: int) -> Limb:
+    def _limb(
+        self,
+        index: int,
+        spans: tuple[tuple[int, int], ...],
+        start: int,
+        end: int,
+        paragraph: tuple[int, int],
+    ) -> Limb:
         # Token positions as if the limb were written out on its own: the words of the
         # sibling limbs between its spans are not counted ("no defence ... (b) consented").
         shifts = [0]
@@ -372,7 +396,37 @@ class RegionFinder:
             within(roles.elements(index)),
             within(roles.means_hits(index)),
             within(self.hits[index]),
+            paragraph,
         )
+
+    def _principal_limbs(self, index: int, defined: bool) -> list[Limb]:
+        """The limbs creating an offence: stating the conduct, not attempt or accessory
+        limbs, and, where some paragraph of the section carries an offence marker, only
+        those in such a paragraph ("(2) A person who recruits a child ... commits an
+        offence"; not "(4) It is immaterial whether the person transported consented").
+        Where none does, the penalty is elsewhere ("L'infraction prévue au paragraphe 1er
+        est punie ...") and every limb stating the conduct counts."""
+        candidates = [
+            limb
+            for limb in self.limbs(index)
+            if not matches(self.locate.ancillary, limb.hits)
+            and self._states_conduct(limb.hits, defined, limb.spans)
+        ]
+        marked = [
+            limb
+            for limb in candidates
+            if matches(self.locate.marker, self._slice(limb.section, *limb.paragraph))
+        ]
+        return marked or candidates
+
+    def _slice(self, index: int, start: int, end: int) -> SectionHits:
+        """The hits of a section between two offsets."""
+        ordered = self.hits[index].by_term_hits()
+        starts = self._starts.get(index)
+        if starts is None:
+            starts = self._starts[index] = [h.start for h in ordered]
+        low, high = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        return SectionHits(index, ordered[low:high])
 
     def _states_conduct(
         self, hits: SectionHits, defined: bool, spans: tuple[tuple[int, int], ...] = ()

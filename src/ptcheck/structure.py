@@ -412,6 +412,8 @@ def _is_heading(line: str, next_line: str, rules: Grammar) -> bool:
     text = line.strip()
     if len(text) > 90 or text[-1] in ".;:,—-" or not text[0].isupper():
         return False
+    if text.isupper() and len(text.split()) >= 2:
+        return True  # a title in capitals ("ANTI-TRAFFICKING ACT") heads what follows
     following = next_line.lstrip()
     return bool(
         rules.keyword.match(following) or rules.bare.match(following) or _PAREN.match(following)
