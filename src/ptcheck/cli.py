@@ -637,16 +637,34 @@ def checklist_show(
 EXIT_INTERNAL = 3
 
 
+def _click_errors() -> tuple[tuple[type[Exception], ...], tuple[type[BaseException], ...]]:
+    """(usage errors, aborts) of every click typer may raise: the installed `click`, and
+    the copy typer 0.29 and later vendor as `typer._click` (different classes)."""
+    modules: list[Any] = [typer, getattr(typer, "_click", None)]
+    modules.append(getattr(modules[-1], "exceptions", None))
+    try:
+        import click
+
+        modules.append(click)
+    except ImportError:  # a typer that vendors click may be installed without it
+        pass
+    found = [m for m in modules if m is not None]
+    usage = {
+        m.ClickException for m in found if isinstance(getattr(m, "ClickException", None), type)
+    }
+    aborts = {m.Abort for m in found if isinstance(getattr(m, "Abort", None), type)}
+    return tuple(usage), tuple(aborts)
+
+
 def main() -> None:
     """Entry point of the `ptcheck` command; `os._exit` skips interpreter teardown (~0.2 s)."""
-    import click
-
+    usage_errors, aborts = _click_errors()
     try:
         code = app(standalone_mode=False)
-    except click.ClickException as error:
-        error.show()
-        code = error.exit_code
-    except click.Abort:
+    except usage_errors as error:
+        error.show()  # type: ignore[attr-defined]
+        code = error.exit_code  # type: ignore[attr-defined]
+    except aborts:
         typer.echo("ptcheck: aborted", err=True)
         code = 130
     except Exception as error:

@@ -8,7 +8,26 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ptcheck.results import DocumentResult
+from ptcheck.results import DocumentResult, Status
+
+
+@dataclass(frozen=True)
+class StatusLook:
+    """How every human-facing format shows one status."""
+
+    symbol: str  # terminal
+    emoji: str  # Markdown
+    style: str  # rich style
+    colour: str  # HTML
+
+
+# One table for every formatter; a test checks it has every status of results.STATUSES.
+STATUS_LOOK: dict[Status, StatusLook] = {
+    "met": StatusLook("✔", "✅", "green", "#2e7d32"),
+    "partial": StatusLook("◐", "🟡", "yellow", "#f9a825"),
+    "missing": StatusLook("✘", "❌", "red", "#c62828"),
+    "waived": StatusLook("○", "⚪", "cyan", "#546e7a"),
+}
 
 
 @dataclass(frozen=True)

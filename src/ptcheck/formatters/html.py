@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ptcheck import __version__
-from ptcheck.formatters import RenderOptions
+from ptcheck.formatters import STATUS_LOOK, RenderOptions
 from ptcheck.results import DocumentResult
 
-COLOURS = {"met": "#2e7d32", "partial": "#f9a825", "missing": "#c62828"}
+COLOURS = {status: look.colour for status, look in STATUS_LOOK.items()}
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 STYLE = """

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ptcheck.formatters import RenderOptions
+from ptcheck.formatters import STATUS_LOOK, RenderOptions
 from ptcheck.results import DocumentResult, Evidence
-
-MARK = {"met": "✅ met", "partial": "🟡 partial", "missing": "❌ missing"}
 
 
 def escape(text: str) -> str:
@@ -59,5 +57,6 @@ def _document(result: DocumentResult, options: RenderOptions) -> str:
                 detail += "<br>" + _evidence(item.evidence)
             detail += f"<br>**Required:** {escape(item.requirement)}"
             detail += f"<br>**To close it:** {escape(item.guidance)}"
-        lines.append(f"| `{item.id}` {escape(item.title)} | {MARK[item.status]} | {detail} |")
+        status = f"{STATUS_LOOK[item.status].emoji} {item.status}"
+        lines.append(f"| `{item.id}` {escape(item.title)} | {status} | {detail} |")
     return "\n".join(lines)

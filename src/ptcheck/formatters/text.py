@@ -10,11 +10,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ptcheck.formatters import RenderOptions
+from ptcheck.formatters import STATUS_LOOK, RenderOptions
 from ptcheck.results import DocumentResult, Evidence, ItemResult
 
-STYLE = {"met": "green", "partial": "yellow", "missing": "red"}
-SYMBOL = {"met": "✔ met", "partial": "◐ partial", "missing": "✘ missing"}
 VERDICT_STYLE = {"compliant": "bold green", "partial": "bold yellow"}
 
 
@@ -64,7 +62,10 @@ def _category_table(
     table.add_column("Evidence / what is missing", ratio=3)
     for item in items:
         table.add_row(
-            Text(SYMBOL[item.status], style=STYLE[item.status]),
+            Text(
+                f"{STATUS_LOOK[item.status].symbol} {item.status}",
+                style=STATUS_LOOK[item.status].style,
+            ),
             Text.assemble((item.id, "bold"), "\n", item.title),
             _detail(item, options),
         )
