@@ -84,7 +84,8 @@ def test_several_files_give_a_json_array_and_a_bad_one_exits_2(tmp_path: Path) -
     assert result.exit_code == 2
     assert result.stderr.strip() == f"ptcheck: error: {empty}: the file is empty"
     data = json.loads(result.stdout)
-    assert [d["document"]["path"] for d in data] == [COMPLETE, PARTIAL]
+    assert [d["document"]["path"] for d in data] == [COMPLETE, PARTIAL, str(empty)]
+    assert data[2]["error"] == f"{empty}: the file is empty"
 
 
 @pytest.mark.parametrize(

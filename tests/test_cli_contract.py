@@ -3,6 +3,7 @@ keep click's message and exit 2 on every typer, including those that vendor clic
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -67,3 +68,41 @@ def test_a_waived_item_is_reported_in_every_format(tmp_path: Path, output: str) 
     assert "internal error" not in done.stderr
     assert "crim.attempt" in done.stdout
     assert "waived" in done.stdout or output in ("sarif", "junit")
+
+
+def test_several_files_give_a_json_array_with_the_unreadable_ones(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.txt"
+    done = _run("analyze", LAW, str(missing), "--format", "json")
+    assert done.returncode == 2
+    data = json.loads(done.stdout)
+    assert isinstance(data, list) and len(data) == 2
+    assert data[0]["document"]["path"] == LAW
+    assert data[1] == {
+        "schema_version": 1,
+        "document": {"path": str(missing)},
+        "error": f"{missing}: no such file",
+    }
+
+
+def test_several_unreadable_files_still_give_an_array(tmp_path: Path) -> None:
+    done = _run("analyze", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--format", "json")
+    assert done.returncode == 2
+    assert [entry["document"]["path"] for entry in json.loads(done.stdout)] == [
+        str(tmp_path / "a.txt"),
+        str(tmp_path / "b.txt"),
+    ]
+
+
+def test_one_file_gives_one_object() -> None:
+    assert isinstance(json.loads(_run("analyze", LAW, "--format", "json").stdout), dict)
+
+
+def test_batch_out_naming_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    taken = tmp_path / "results.json"
+    taken.write_text("{}", encoding="utf-8")
+    done = _run("batch", str(SAMPLE_LAWS / "es"), "--out", str(taken))
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"ptcheck: error: {taken}: --out names a folder to write into, and this is a file"
+    )
+    assert taken.read_text(encoding="utf-8") == "{}"

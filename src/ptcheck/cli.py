@@ -177,12 +177,12 @@ def analyze(
         _fail(error, debug)
     waivers = _waivers(config)
     results: list[DocumentResult] = []
-    failed = 0
+    failures: list[tuple[str, str]] = []
     for path in files:
         try:
             result = analyzer.analyze_path(path, config.get("max_size"), waivers)
         except PtcheckError as error:
-            failed += 1
+            failures.append((str(path), error.message))
             if debug:
                 traceback.print_exc()
             typer.echo(f"ptcheck: error: {error.message}", err=True)
@@ -194,13 +194,16 @@ def analyze(
         color=_color(no_color, output),
         width=int(os.environ.get("COLUMNS", "0")) or 110,
         verbosity=0 if quiet else 2 if verbose else 1,
+        several=len(files) > 1,
+        failures=tuple(failures),
     )
-    if results:
+    if results or (options.several and config.get("format") == "json"):
         try:
             _write(renderer(config.get("format"))(results, options), output)
         except PtcheckError as error:
             _fail(error, debug)
-    raise typer.Exit(_exit_code(results, failed, config.get("fail_under"), config.get("fail_on")))
+    code = _exit_code(results, len(failures), config.get("fail_under"), config.get("fail_on"))
+    raise typer.Exit(code)
 
 
 def _analyzer(loaded: LoadedChecklist, language: str | None) -> Analyzer:
@@ -337,6 +340,8 @@ def batch(
         _check_choice("format", output_format, ("text", "json", "csv"))
         if resume and out is None:
             raise PtcheckError("--resume needs --out (where results.json is)")
+        if out is not None and out.exists() and not out.is_dir():
+            raise PtcheckError(f"{out}: --out names a folder to write into, and this is a file")
         config = _settings(
             include=include,
             exclude=exclude,

@@ -37,6 +37,8 @@ class RenderOptions:
     color: bool = False
     width: int = 100
     verbosity: int = 1  # 0 quiet, 1 normal, 2 verbose
+    several: bool = False  # several files were asked for: machine formats give a list
+    failures: tuple[tuple[str, str], ...] = ()  # (path, error) of files that could not be read
 
 
 Renderer = Callable[[Sequence[DocumentResult], RenderOptions], str]
