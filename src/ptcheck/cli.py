@@ -85,10 +85,6 @@ def _color(no_color: bool, output: Path | None) -> bool:
     return sys.stdout.isatty()
 
 
-def _width() -> int:
-    return int(os.environ.get("COLUMNS", "0")) or 110
-
-
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -192,7 +188,7 @@ def analyze(
             typer.echo(f"ptcheck: warning: {warning}", err=True)
     options = RenderOptions(
         color=_color(no_color, output),
-        width=int(os.environ.get("COLUMNS", "0")) or 110,
+        width=_width(output),
         verbosity=0 if quiet else 2 if verbose else 1,
         several=len(files) > 1,
         failures=tuple(failures),
@@ -204,6 +200,17 @@ def analyze(
             _fail(error, debug)
     code = _exit_code(results, len(failures), config.get("fail_under"), config.get("fail_on"))
     raise typer.Exit(code)
+
+
+def _width(output: Path | None = None) -> int:
+    """The report's width: COLUMNS if set, else the terminal's (when writing to one), else 110."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    if output is None and sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size((110, 24)).columns
+    return 110
 
 
 def _analyzer(loaded: LoadedChecklist, language: str | None) -> Analyzer:
@@ -240,17 +247,34 @@ def _exit_code(
     """
     if failed:
         return EXIT_USAGE
-    if fail_under is not None and any(result.score < fail_under for result in results):
-        return EXIT_BELOW_THRESHOLD
-    if fail_on is not None:
-        severities = {"required"} if fail_on == "required" else {"required", "recommended"}
-        for result in results:
-            if any(
-                i.status in ("missing", "partial") and i.severity in severities
+    crossed = _thresholds_crossed(results, fail_under, fail_on)
+    for line in crossed:
+        typer.echo(f"ptcheck: {line}", err=True)
+    return EXIT_BELOW_THRESHOLD if crossed else EXIT_OK
+
+
+def _thresholds_crossed(
+    results: list[DocumentResult], fail_under: float | None, fail_on: str | None
+) -> list[str]:
+    """One line per document and threshold crossed, saying which and why."""
+    lines = []
+    severities = {"required"} if fail_on == "required" else {"required", "recommended"}
+    for result in results:
+        path = result.document.path
+        if fail_under is not None and result.score < fail_under:
+            lines.append(f"{path}: --fail-under {fail_under:g}: score {result.score:.1f}")
+        if fail_on is not None:
+            failing = [
+                i.id
                 for i in result.items
-            ):
-                return EXIT_BELOW_THRESHOLD
-    return EXIT_OK
+                if i.status in ("missing", "partial") and i.severity in severities
+            ]
+            if failing:
+                lines.append(
+                    f"{path}: --fail-on {fail_on}: {len(failing)} {fail_on} items not met:"
+                    f" {', '.join(failing)}"
+                )
+    return lines
 
 
 @app.command("config")

@@ -1,19 +1,22 @@
-"""The terminal report: score, verdict, and a table per category, drawn with rich."""
+"""The terminal report: a header, the gaps (what a drafter must add), the items met, and a
+one-line summary at the end (the header has scrolled away by then). Drawn with rich; no
+box or table, so nothing is cut at 80 columns and item ids are never truncated."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
 
-from rich.console import Console, Group
+from rich.console import Console
+from rich.padding import Padding
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from ptcheck.formatters import STATUS_LOOK, RenderOptions
 from ptcheck.results import DocumentResult, Evidence, ItemResult
 
 VERDICT_STYLE = {"compliant": "bold green", "partial": "bold yellow"}
+INDENT = "    "
 
 
 def render(results: Sequence[DocumentResult], options: RenderOptions) -> str:
@@ -30,11 +33,12 @@ def render(results: Sequence[DocumentResult], options: RenderOptions) -> str:
     )
     for result in results:
         _document(console, result, options)
-    return buffer.getvalue()
+    if options.color:
+        return buffer.getvalue()
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
 
 def _document(console: Console, result: DocumentResult, options: RenderOptions) -> None:
-    verdict = Text(result.verdict, style=VERDICT_STYLE.get(result.verdict, "bold red"))
     head = Text.assemble(
         (f"{result.document.path}", "bold"),
         f"  ({result.document.language}, {result.document.lines} lines)\n",
@@ -42,34 +46,81 @@ def _document(console: Console, result: DocumentResult, options: RenderOptions) 
         ("Score ", "bold"),
         (f"{result.score:.1f}/100", "bold"),
         "   verdict: ",
-        verdict,
-        f"\n{result.summary}",
+        _verdict(result),
+        "\n",
+        "  ·  ".join(f"{c.id} {c.score:.0f}" for c in result.categories),
     )
     console.print(Panel(head, expand=True))
-    if options.verbosity == 0:
+    # A document with no offence says so once (in the summary line), not once per item.
+    if options.verbosity > 0 and (result.offences or result.warnings):
+        _gaps(console, result, options)
+        _met(console, result, options)
+    console.print(_summary_line(result))
+    console.print()
+
+
+def _verdict(result: DocumentResult) -> Text:
+    return Text(result.verdict, style=VERDICT_STYLE.get(result.verdict, "bold red"))
+
+
+def _gaps(console: Console, result: DocumentResult, options: RenderOptions) -> None:
+    gaps = [i for i in result.items if i.status == "missing"]
+    gaps += [i for i in result.items if i.status == "partial"]
+    if not gaps:
         return
-    for category in result.categories:
-        items = [i for i in result.items if i.category == category.id]
-        console.print(_category_table(category.title, category.score, items, options))
+    console.print(Text(f"Gaps ({len(gaps)})", style="bold underline"))
+    verbose = options.verbosity >= 2
+    for item in gaps:
+        console.print(_item_line(item))
+        lines = [Text(item.message)]
+        lines += [_quote(found, verbose) for found in item.evidence]
+        if item.status == "missing" and item.nearest and "Nearest passage" not in item.message:
+            lines.append(Text.assemble(("Nearest: ", "bold"), _quote(item.nearest[0], verbose)))
+        lines.append(Text.assemble(("The Protocol requires: ", "bold"), item.requirement))
+        lines.append(Text.assemble(("To close it: ", "bold"), item.guidance))
+        for line in lines:
+            console.print(_indented(line))
+    console.print()
 
 
-def _category_table(
-    title: str, score: float, items: list[ItemResult], options: RenderOptions
-) -> Table:
-    table = Table(title=f"{title}  {score:.1f}", title_justify="left", expand=True, show_lines=True)
-    table.add_column("Status", no_wrap=True, width=10)
-    table.add_column("Item", ratio=1)
-    table.add_column("Evidence / what is missing", ratio=3)
-    for item in items:
-        table.add_row(
-            Text(
-                f"{STATUS_LOOK[item.status].symbol} {item.status}",
-                style=STATUS_LOOK[item.status].style,
-            ),
-            Text.assemble((item.id, "bold"), "\n", item.title),
-            _detail(item, options),
-        )
-    return table
+def _met(console: Console, result: DocumentResult, options: RenderOptions) -> None:
+    met = [i for i in result.items if i.status in ("met", "waived")]
+    if not met:
+        return
+    console.print(Text(f"Met ({len(met)})", style="bold underline"))
+    verbose = options.verbosity >= 2
+    for item in met:
+        line = _item_line(item, title=False)
+        line.append("  ")
+        if item.status == "waived" or not _quoted_reason(item):
+            line.append(item.message, style="dim")  # why, when no quote says it
+        elif item.evidence:
+            line.append_text(_quote(item.evidence[0], False))
+        console.print(line)
+        if verbose:
+            for found in item.evidence:
+                console.print(_indented(_quote(found, verbose)))
+    console.print()
+
+
+def _indented(text: Text) -> Padding:
+    return Padding(text, (0, 0, 0, len(INDENT)), expand=False)
+
+
+def _quoted_reason(item: ItemResult) -> bool:
+    """True when the quote is the whole reason ("Found in 3(1) “recruits”"); a met item
+    that is met for another reason (no means required, nothing narrows) shows its message."""
+    return item.message.startswith("Found in")
+
+
+def _item_line(item: ItemResult, title: bool = True) -> Text:
+    look = STATUS_LOOK[item.status]
+    return Text.assemble(
+        (f"{look.symbol} {item.status:<8}", look.style),
+        " ",
+        (item.id, "bold"),
+        f"  {item.title}" if title else "",
+    )
 
 
 def _quote(found: Evidence, verbose: bool) -> Text:
@@ -83,16 +134,17 @@ def _quote(found: Evidence, verbose: bool) -> Text:
     return text
 
 
-def _detail(item: ItemResult, options: RenderOptions) -> Group:
-    verbose = options.verbosity >= 2
-    parts: list[Text] = []
-    if item.status == "met":
-        parts += [_quote(found, verbose) for found in item.evidence]
-        if verbose:
-            parts.append(Text(item.message, style="dim"))
-        return Group(*parts)
-    parts.append(Text(item.message))
-    parts += [_quote(found, verbose) for found in item.evidence]
-    parts.append(Text.assemble(("The Protocol requires: ", "bold"), item.requirement))
-    parts.append(Text.assemble(("To close it: ", "bold"), item.guidance))
-    return Group(*parts)
+def _summary_line(result: DocumentResult) -> Text:
+    """One line: the document, its score and verdict, and the counts (or that no offence
+    was found)."""
+    counts = {s: sum(i.status == s for i in result.items) for s in STATUS_LOOK}
+    if not result.offences and not result.warnings:
+        tally = "no trafficking-in-persons offence found"
+    else:
+        tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n or s != "waived")
+    return Text.assemble(
+        (f"{result.document.path}: ", "bold"),
+        (f"{result.score:.1f}/100 ", "bold"),
+        _verdict(result),
+        f" — {tally}",
+    )
