@@ -29,10 +29,21 @@ table{border-collapse:collapse}td,th{padding:2px 4px}
 .heatmap td.cell{width:16px;height:16px;border:1px solid #fff;padding:0}
 .heatmap td.cell a{display:block;width:100%;height:100%}
 .met{background:#2e7d32}.partial{background:#f9a825}.missing{background:#c62828}
+.waived{background:#546e7a}
 .stats td.bar span{display:inline-block;height:10px;background:#1565c0}
 pre.text{white-space:pre-wrap;background:#fafafa;border:1px solid #ddd;padding:1em;
  max-height:40em;overflow:auto}
-mark{background:#fff59d}mark:target{background:#ff9800;outline:2px solid #e65100}
+mark{background:#fff59d}mark a{color:inherit;text-decoration:none}
+mark.met{background:#c8e6c9}mark.partial{background:#ffe082}mark.missing{background:#ffcdd2}
+mark.waived{background:#cfd8dc}
+mark:target{background:#ff9800;outline:2px solid #e65100}
+.badge{display:inline-block;min-width:5em;text-align:center;color:#fff;border-radius:3px;
+ padding:0 4px;font-size:12px}
+details.gap{border:1px solid #ddd;border-left:4px solid #c62828;margin:.6em 0;padding:.3em .8em}
+details.partial-gap{border-left-color:#f9a825}
+details.gap:target,li:target{background:#fff8e1}
+.warning{color:#e65100}.foot{color:#777;font-size:12px}
+@media (max-width: 1000px){body{margin:.6em}pre.text{max-height:none}}
 .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}
 .failed{color:#c62828}
 """
@@ -44,10 +55,106 @@ def escape(text: str) -> str:
 
 
 def render(results: Sequence[DocumentResult], options: RenderOptions) -> str:
-    """The report for documents analysed by `ptcheck analyze --format html`."""
+    """`ptcheck analyze --format html`: the drafter's report for one document, the
+    comparison (heatmap and statistics) for several."""
     documents = [result.as_dict() for result in results]
     texts = {result.document.path: result.text for result in results}
+    if len(results) == 1 and not options.several:
+        return render_draft(documents[0], results[0].text)
     return render_report(documents, texts, [])
+
+
+def render_draft(document: Mapping[str, Any], text: str) -> str:
+    """One draft: score, verdict and categories; the gaps open, each with what the
+    Protocol requires, the nearest passage and how to close it; the items met with their
+    evidence; the text with every quote highlighted in its status colour, linked to its
+    item and back."""
+    info = document["document"]
+    path = _shown(info["path"])
+    items = document["items"]
+    gaps = [i for i in items if i["status"] == "missing"]
+    gaps += [i for i in items if i["status"] == "partial"]
+    met = [i for i in items if i["status"] in ("met", "waived")]
+    categories = "".join(
+        f"<tr><td>{escape(c['title'])}</td><td>{c['score']:.0f}</td>"
+        f"<td class='bar'><span style='width:{round(2 * c['score'])}px'></span></td></tr>"
+        for c in document["categories"]
+    )
+    parts = [
+        _head(f"ptcheck: {path}"),
+        f"<h1>{escape(path)}</h1>",
+        f"<p class='verdict v-{escape(document['verdict'])}'>Score "
+        f"<b>{document['score']:.1f}</b>/100 · verdict <b>{escape(document['verdict'])}</b></p>",
+        f"<p>{escape(document.get('summary', ''))}</p>",
+        "".join(f"<p class='warning'>{escape(w)}</p>" for w in document.get("warnings", [])),
+        f"<table class='stats categories'>{categories}</table>",
+        f"<h2 id='gaps'>Gaps ({len(gaps)})</h2>",
+        "".join(_gap(item) for item in gaps) or "<p>None: every item is met.</p>",
+        f"<h2 id='met'>Met ({len(met)})</h2><ul class='met-items'>",
+        "".join(_met_item(item) for item in met),
+        "</ul><h2 id='text'>The text</h2>",
+        f"<pre class='text'>{_highlighted(0, text, items, link_back=True)}</pre>",
+        f"<p class='foot'>checklist {escape(document['checklist']['id'])} "
+        f"{escape(document['checklist']['version'])} · ptcheck {escape(__version__)}</p>",
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def _gap(item: Mapping[str, Any]) -> str:
+    nearest = "".join(
+        f"<p><b>Nearest passage:</b> {_evidence_link(item, found, 'nearest')}</p>"
+        for found in item.get("nearest", [])[:1]
+    )
+    quotes = "".join(f"<p>{_evidence_link(item, f, 'ev')}</p>" for f in item["evidence"])
+    return (
+        f"<details open class='gap {item['status']}-gap' id='item-{_slug(item['id'])}'>"
+        f"<summary><span class='badge {item['status']}'>{escape(item['status'])}</span> "
+        f"<code>{escape(item['id'])}</code> {escape(item['title'])}</summary>"
+        f"<p>{escape(item['message'])}</p>{quotes}{nearest}"
+        f"<p><b>The Protocol requires:</b> {escape(item['requirement'])}</p>"
+        f"<p><b>To close it:</b> {escape(item['guidance'])}</p></details>"
+    )
+
+
+def _met_item(item: Mapping[str, Any]) -> str:
+    quotes = "; ".join(_evidence_link(item, found, "ev") for found in item["evidence"])
+    reason = "" if item["message"].startswith("Found in") else f" — {escape(item['message'])}"
+    return (
+        f"<li id='item-{_slug(item['id'])}'><span class='badge {item['status']}'>"
+        f"{escape(item['status'])}</span> <code>{escape(item['id'])}</code> "
+        f"{escape(item['title'])}: {quotes}{reason}</li>"
+    )
+
+
+def _evidence_link(item: Mapping[str, Any], found: Mapping[str, Any], kind: str) -> str:
+    """A quote linking to its highlight in the text (evidence), or to its place."""
+    label = f"{escape(found['section'])} (line {found['line']}): “{escape(found['quote'])}”"
+    if kind == "ev":
+        number = item["evidence"].index(found)
+        return f"<a href='#d0-{_slug(item['id'])}-{number}'>{label}</a>"
+    return label
+
+
+def _shown(path: str) -> str:
+    """A path as the reader knows it: relative to the working folder when inside it."""
+    import os
+
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if relative.startswith("..") else relative
+
+
+def _head(title: str) -> str:
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<meta http-equiv='Content-Security-Policy'"
+        " content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
+    )
 
 
 def render_report(
@@ -61,10 +168,7 @@ def render_report(
     items = [(item["id"], item["title"]) for item in ranked[0]["items"]] if ranked else []
     checklist = ranked[0]["checklist"] if ranked else {}
     parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        "<meta http-equiv='Content-Security-Policy'"
-        " content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
+        _head(title),
         f"<h1>{escape(title)}</h1>",
         f"<p>{len(documents)} documents analysed, {len(failed)} failed · checklist "
         f"{escape(str(checklist.get('id', '')))} {escape(str(checklist.get('version', '')))} · "
@@ -163,30 +267,46 @@ def _document(index: int, document: Mapping[str, Any], text: str) -> str:
     )
 
 
-def _highlighted(index: int, text: str, items: Sequence[Mapping[str, Any]]) -> str:
-    """The text, escaped, with every evidence quote in a <mark> naming its items."""
+def _highlighted(
+    index: int, text: str, items: Sequence[Mapping[str, Any]], link_back: bool = False
+) -> str:
+    """The text, escaped, with every evidence quote in a <mark> naming its items.
+
+    Overlapping quotes are one mark holding an anchor for each, so every link to a quote
+    lands; a mark takes the colour of its first item's status and, in the drafter's
+    report (`link_back`), links back to that item.
+    """
     if not text:
         return "(text not available)"
-    spans: dict[tuple[int, int], list[tuple[str, int]]] = {}
+    spans: list[tuple[int, int, str, int, str]] = []
     for item in items:
         for number, found in enumerate(item["evidence"]):
-            start, end = found["start"], found["end"]
+            start, end = found.get("start", 0), found.get("end", 0)
             if 0 <= start < end <= len(text):
-                spans.setdefault((start, end), []).append((item["id"], number))
+                spans.append((start, end, item["id"], number, item["status"]))
+    spans.sort()
+    merged: list[tuple[int, int, list[tuple[str, int, str]]]] = []
+    for start, end, item_id, number, status in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end), merged[-1][2])
+        else:
+            merged.append((start, end, []))
+        merged[-1][2].append((item_id, number, status))
     out: list[str] = []
     cursor = 0
-    for (start, end), owners in sorted(spans.items()):
-        if start < cursor:
-            continue  # overlapping quotes: the first one is marked
-        ids = " ".join(f"d{index}-{_slug(i)}-{n}" for i, n in owners)
-        classes = " ".join(f"i-{_slug(i)}" for i, _ in owners)
-        names = ", ".join(i for i, _ in owners)
+    for start, end, owners in merged:
+        anchors = [f"d{index}-{_slug(i)}-{n}" for i, n, _ in owners]
+        names = ", ".join(dict.fromkeys(i for i, _, _ in owners))
+        classes = " ".join(dict.fromkeys(f"i-{_slug(i)}" for i, _, _ in owners))
+        first_item, _, status = owners[0]
         out.append(escape(text[cursor:start]))
-        first_id, *other_ids = ids.split()
-        out.append("".join(f"<a id='{other}'></a>" for other in other_ids))
+        out.append("".join(f"<a id='{anchor}'></a>" for anchor in anchors[1:]))
+        words = escape(text[start:end])
+        if link_back:
+            words = f"<a href='#item-{_slug(first_item)}'>{words}</a>"
         out.append(
-            f"<mark id='{first_id}' class='ev {classes}' data-items='{escape(names)}' "
-            f"title='{escape(names)}'>{escape(text[start:end])}</mark>"
+            f"<mark id='{anchors[0]}' class='ev {status} {classes}' data-items='{escape(names)}'"
+            f" title='{escape(names)}'>{words}</mark>"
         )
         cursor = end
     out.append(escape(text[cursor:]))
