@@ -94,7 +94,7 @@ def test_several_files_give_a_json_array_and_a_bad_one_exits_2(tmp_path: Path) -
         (["analyze", "no/such/law.txt"], "ptcheck: error: no/such/law.txt: no such file"),
         (
             ["analyze", "--format", "xml", COMPLETE],
-            "ptcheck: error: unknown format 'xml' (choose from text, json, markdown, html, sarif, junit, github)",
+            "ptcheck: error: unknown format 'xml' (choose from text, json, markdown, html, sarif, junit, github, line)",
         ),
     ],
 )

@@ -106,3 +106,94 @@ def test_batch_out_naming_a_file_is_a_usage_error(tmp_path: Path) -> None:
         f"ptcheck: error: {taken}: --out names a folder to write into, and this is a file"
     )
     assert taken.read_text(encoding="utf-8") == "{}"
+
+
+def test_standard_input_is_read_with_the_name_given() -> None:
+    law = (SAMPLE_LAWS / "force_threats_only.txt").read_bytes()
+    done = subprocess.run(
+        [*ptcheck_command(), "analyze", "-", "--stdin-filename", "draft.txt", "-f", "json"],
+        input=law,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["document"]["path"] == "draft.txt"
+    assert data["score"] == 84.1
+
+
+def test_line_format_is_file_line_column_status_item_message() -> None:
+    done = _run("analyze", str(SAMPLE_LAWS / "force_threats_only.txt"), "-f", "line")
+    lines = done.stdout.splitlines()
+    assert len(lines) == 34
+    law = SAMPLE_LAWS / "force_threats_only.txt"
+    assert lines[0] == f"{law}:25:48: met act.recruitment Found in 3(1) “recruits”."
+    assert lines[7].startswith(f"{law}:") and " missing means.coercion Not found in " in lines[7]
+    quiet = _run("analyze", str(law), "-f", "line", "-q").stdout.splitlines()
+    assert [line.split()[2] for line in quiet] == [
+        "means.coercion",
+        "means.abduction",
+        "means.fraud",
+        "means.deception",
+        "means.abuse_of_power",
+        "means.abuse_of_vulnerability",
+        "means.payments",
+    ]
+
+
+def test_verbose_and_quiet_exclude_each_other() -> None:
+    done = _run("analyze", LAW, "--verbose", "--quiet")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "ptcheck: error: --verbose and --quiet exclude each other"
+
+
+def test_config_file_and_isolated(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[tool.ptcheck]\nformat = "json"\n', encoding="utf-8")
+    done = _run("analyze", LAW, "--config", str(settings))
+    assert json.loads(done.stdout)["verdict"] == "compliant"
+    found_upwards = tmp_path / "ptcheck.toml"
+    found_upwards.write_text('format = "json"\n', encoding="utf-8")
+    isolated = subprocess.run(
+        [*ptcheck_command(), "analyze", LAW, "--isolated"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert isolated.stdout.lstrip().startswith("╭")  # the text report, not the file's JSON
+    missing = _run("analyze", LAW, "--config", str(tmp_path / "none.toml"))
+    assert missing.returncode == 2
+    assert (
+        missing.stderr.strip()
+        == f"ptcheck: error: {tmp_path / 'none.toml'}: no such configuration file"
+    )
+
+
+def test_malformed_waivers_are_warned_about(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.md"
+    law = (SAMPLE_LAWS / "no_ancillary_offences.txt").read_text(encoding="utf-8")
+    draft.write_text(
+        "<!-- ptcheck: waive crim.attempt 'single quotes' -->\n"
+        '<!-- ptcheck: waive crim.organizing "" -->\n' + law,
+        encoding="utf-8",
+    )
+    done = _run("analyze", str(draft), "-q")
+    assert done.stderr.splitlines() == [
+        f"ptcheck: warning: {draft}:1: malformed waiver: ignored (write"
+        ' <!-- ptcheck: waive ITEM "reason" -->)',
+        f"ptcheck: warning: {draft}:2: waiver of crim.organizing without a reason: ignored",
+    ]
+
+
+def test_shell_completion_completes_commands_and_options() -> None:
+    import os
+
+    env = {
+        **os.environ,
+        "_PTCHECK_COMPLETE": "complete_bash",
+        "COMP_WORDS": "ptcheck analyze --fo",
+        "COMP_CWORD": "2",
+    }
+    done = subprocess.run(ptcheck_command(), capture_output=True, text=True, timeout=60, env=env)
+    assert done.stdout.split() == ["--format"]

@@ -51,9 +51,10 @@ class Analyzer:
         hits = self.matcher(language).section_hits(structure)
         judge = Judge(self.checklist, structure, hits)
         items = judge.results()
-        every_waiver = [*waivers, *inline_waivers(text, document.path)]
+        written, malformed = inline_waivers(text, document.path)
+        every_waiver = [*waivers, *written]
         items, warnings = apply_waivers(items, every_waiver) if every_waiver else (items, [])
-        warnings = [*judge.warnings(), *warnings]
+        warnings = [*judge.warnings(), *malformed, *warnings]
         score = weighted_score(items)
         offence_found = bool(judge.offences)
         counts = {status: sum(i.status == status for i in items) for status in STATUSES}

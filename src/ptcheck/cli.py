@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Check a statute against the UN Trafficking in Persons Protocol (Articles 3 and 5).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -41,6 +41,32 @@ CHECKLIST_OPTION = typer.Option(
     None, "--checklist", help="A checklist YAML file instead of the bundled one.", dir_okay=False
 )
 DEBUG_OPTION = typer.Option(False, "--debug", help="Show a full traceback on errors.")
+
+# Where the settings come from: set by --config / --isolated (eager, before the command runs).
+_CONFIG_SOURCE: dict[str, Any] = {"path": None, "isolated": False}
+
+
+def _config_file(value: Path | None) -> Path | None:
+    _CONFIG_SOURCE["path"] = value
+    return value
+
+
+def _isolated(value: bool) -> bool:
+    _CONFIG_SOURCE["isolated"] = value
+    return value
+
+
+CONFIG_OPTION = typer.Option(
+    None,
+    "--config",
+    help="Read settings from this ptcheck.toml or pyproject.toml, not the one found upwards.",
+    dir_okay=False,
+    is_eager=True,
+    callback=_config_file,
+)
+ISOLATED_OPTION = typer.Option(
+    False, "--isolated", help="Read no configuration file.", is_eager=True, callback=_isolated
+)
 
 
 def _version(value: bool) -> None:
@@ -109,7 +135,9 @@ def _settings(**flags: Any) -> Config:
     """The configuration file's settings, overridden by the flags given."""
     from ptcheck.config import load_config
 
-    config = load_config()
+    if _CONFIG_SOURCE["path"] is not None and _CONFIG_SOURCE["isolated"]:
+        raise PtcheckError("--config and --isolated exclude each other")
+    config = load_config(path=_CONFIG_SOURCE["path"], isolated=_CONFIG_SOURCE["isolated"])
     for key, value in flags.items():
         config.override(key, value)
     return config
@@ -132,7 +160,7 @@ def analyze(
         None,
         "--format",
         "-f",
-        help="text (default), json, markdown, html, sarif, junit or github.",
+        help="text (default), json, markdown, html, sarif, junit, github or line.",
     ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the report to this file."
@@ -153,12 +181,22 @@ def analyze(
         None, "--max-size", min=1, help="Refuse documents larger than this many bytes (50 MB)."
     ),
     language: str | None = LANGUAGE_OPTION,
+    stdin_filename: str | None = typer.Option(
+        None, "--stdin-filename", help="The name of standard input (FILE '-') in reports."
+    ),
+    config_file: Path | None = CONFIG_OPTION,
+    isolated: bool = ISOLATED_OPTION,
     debug: bool = DEBUG_OPTION,
 ) -> None:
-    """Analyse statutes and report, item by item, what they cover, with evidence."""
+    """Analyse statutes and report, item by item, what they cover, with evidence.
+
+    FILE '-' reads standard input (its format from --stdin-filename's suffix, or its content).
+    """
     from ptcheck.formatters import FORMATS, RenderOptions, renderer
 
     try:
+        if verbose and quiet:
+            raise PtcheckError("--verbose and --quiet exclude each other")
         config = _settings(
             format=output_format,
             checklist=str(checklist) if checklist else None,
@@ -176,7 +214,13 @@ def analyze(
     failures: list[tuple[str, str]] = []
     for path in files:
         try:
-            result = analyzer.analyze_path(path, config.get("max_size"), waivers)
+            if str(path) == "-":
+                from ptcheck.documents import read_stdin
+
+                document = read_stdin(Path(stdin_filename or "-"), config.get("max_size"))
+                result = analyzer.analyze(document, waivers)
+            else:
+                result = analyzer.analyze_path(path, config.get("max_size"), waivers)
         except PtcheckError as error:
             failures.append((str(path), error.message))
             if debug:
@@ -278,7 +322,11 @@ def _thresholds_crossed(
 
 
 @app.command("config")
-def show_config(debug: bool = DEBUG_OPTION) -> None:
+def show_config(
+    config_file: Path | None = CONFIG_OPTION,
+    isolated: bool = ISOLATED_OPTION,
+    debug: bool = DEBUG_OPTION,
+) -> None:
     """Print the effective settings and where each comes from."""
     from ptcheck.config import KEYS
 
@@ -286,7 +334,8 @@ def show_config(debug: bool = DEBUG_OPTION) -> None:
         config = _settings()
     except PtcheckError as error:
         _fail(error, debug)
-    typer.echo(f"configuration file: {config.path or '(none found from ' + str(Path.cwd()) + ')'}")
+    where = "(--isolated: none read)" if isolated else f"(none found from {Path.cwd()})"
+    typer.echo(f"configuration file: {config.path or where}")
     for key in KEYS:
         value = config.get(key)
         typer.echo(f"{key} = {json.dumps(value)}    # {config.sources[key]}")
@@ -299,6 +348,8 @@ def diff(
     output_format: str = typer.Option("text", "--format", "-f", help="text, json or markdown."),
     checklist: Path | None = CHECKLIST_OPTION,
     language: str | None = LANGUAGE_OPTION,
+    config_file: Path | None = CONFIG_OPTION,
+    isolated: bool = ISOLATED_OPTION,
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """Compare two versions of a draft: items gained and lost, evidence moved, score change.
@@ -355,6 +406,8 @@ def batch(
         False, "--no-color", help="No colour (NO_COLOR is honoured too)."
     ),
     language: str | None = LANGUAGE_OPTION,
+    config_file: Path | None = CONFIG_OPTION,
+    isolated: bool = ISOLATED_OPTION,
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """Analyse a whole folder of statutes in parallel; compare them side by side."""

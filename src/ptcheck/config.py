@@ -76,10 +76,18 @@ def _read(path: Path) -> str:
         ) from None
 
 
-def load_config(start: Path | None = None) -> Config:
-    """Settings from the configuration file found from `start` (default: the working folder)."""
+def load_config(
+    start: Path | None = None, path: Path | None = None, isolated: bool = False
+) -> Config:
+    """Settings from the configuration file found from `start` (default: the working
+    folder), or from `path` when given (a ptcheck.toml, or a pyproject.toml with a
+    [tool.ptcheck] table); none at all when `isolated`."""
     config = Config()
-    path = find_config((start or Path.cwd()).resolve())
+    if isolated:
+        return config
+    if path is not None and not path.is_file():
+        raise PtcheckError(f"{path}: no such configuration file")
+    path = path or find_config((start or Path.cwd()).resolve())
     if path is None:
         return config
     text = _read(path)
@@ -87,10 +95,9 @@ def load_config(start: Path | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PtcheckError(f"{path}: {exc}") from None
-    table: dict[str, Any] = (
-        data.get("tool", {}).get("ptcheck", {}) if path.name == "pyproject.toml" else data
-    )
-    header = "[tool.ptcheck" if path.name == "pyproject.toml" else ""
+    in_tool = path.name == "pyproject.toml" or "tool" in data  # a [tool.ptcheck] table
+    table: dict[str, Any] = data.get("tool", {}).get("ptcheck", {}) if in_tool else data
+    header = "[tool.ptcheck" if in_tool else ""
     problems = []
     for key, raw in table.items():
         value: Any = raw

@@ -28,15 +28,29 @@ class Waiver:
     source: str
 
 
-def inline_waivers(text: str, path: str) -> list[Waiver]:
-    """Waivers written as comment lines in a document."""
+def inline_waivers(text: str, path: str) -> tuple[list[Waiver], list[str]]:
+    """Waivers written as comment lines in a document, and warnings about lines that look
+    like a waiver but are not one (wrong quotes, no item, no reason)."""
     if "ptcheck:" not in text:
-        return []  # the common case, at the speed of one substring search
-    found = []
+        return [], []  # the common case, at the speed of one substring search
+    found: list[Waiver] = []
+    warnings: list[str] = []
     for number, line in enumerate(text.split("\n"), 1):
-        for match in INLINE.finditer(line):
+        matches = list(INLINE.finditer(line))
+        for match in matches:
+            if not match[2].strip():
+                warnings.append(f"{path}:{number}: waiver of {match[1]} without a reason: ignored")
+                continue
             found.append(Waiver(match[1], match[2].strip(), f"{path}:{number}"))
-    return found
+        if not matches and _LOOKS_LIKE_WAIVER.search(line):
+            warnings.append(
+                f"{path}:{number}: malformed waiver: ignored (write"
+                ' <!-- ptcheck: waive ITEM "reason" -->)'
+            )
+    return found, warnings
+
+
+_LOOKS_LIKE_WAIVER = re.compile(r"ptcheck:\s*waive", re.IGNORECASE)
 
 
 def apply_waivers(

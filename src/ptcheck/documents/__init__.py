@@ -31,7 +31,24 @@ class Document:
 
 def read_document(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> Document:
     """Read `path` and return its text; raise InputError when that cannot be done."""
-    raw = _read_bytes(path, max_size)
+    return document_from_bytes(path, _read_bytes(path, max_size))
+
+
+def read_stdin(name: Path, max_size: int = DEFAULT_MAX_SIZE) -> Document:
+    """Read a document from standard input; `name` stands for it in reports (and its
+    suffix says the format, as for a file)."""
+    import sys
+
+    raw = sys.stdin.buffer.read(max_size + 1)
+    if len(raw) > max_size:
+        raise InputError(name, f"larger than --max-size ({max_size} bytes)")
+    if not raw:
+        raise InputError(name, "the file is empty")
+    return document_from_bytes(name, raw)
+
+
+def document_from_bytes(path: Path, raw: bytes) -> Document:
+    """The text of a document's bytes (`path` names it and hints at its format)."""
     digest = hashlib.sha256(raw).hexdigest()
     kind = _kind_of(path, raw)
     encoding: str | None = None

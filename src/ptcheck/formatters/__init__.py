@@ -58,9 +58,11 @@ def renderer(name: str) -> Renderer:
         from ptcheck.formatters.junit import render
     elif name == "github":
         from ptcheck.formatters.github import render
+    elif name == "line":
+        from ptcheck.formatters.line import render
     else:
         from ptcheck.formatters.text import render
     return render
 
 
-FORMATS = ("text", "json", "markdown", "html", "sarif", "junit", "github")
+FORMATS = ("text", "json", "markdown", "html", "sarif", "junit", "github", "line")
