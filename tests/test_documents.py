@@ -205,3 +205,87 @@ def test_docx_with_a_damaged_deflate_stream(tmp_path: Path) -> None:
         good[offset] ^= 0x5A  # damage the compressed body, keep the archive's directory
     with pytest.raises(InputError, match=r"not a valid \.docx \("):
         read_document(write(tmp_path, "damaged.docx", bytes(good)))
+
+
+def _numbered_docx(tracked: bool = False) -> bytes:
+    """A draft whose (1)/(a) labels are Word list numbering, not typed text."""
+    import docx
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    for child in list(numbering):
+        numbering.remove(child)
+    abstract = etree.SubElement(numbering, qn("w:abstractNum"), {qn("w:abstractNumId"): "7"})
+    for level, (fmt, text) in enumerate([("decimal", "(%1)"), ("lowerLetter", "(%2)")]):
+        node = etree.SubElement(abstract, qn("w:lvl"), {qn("w:ilvl"): str(level)})
+        etree.SubElement(node, qn("w:start"), {qn("w:val"): "1"})
+        etree.SubElement(node, qn("w:numFmt"), {qn("w:val"): fmt})
+        etree.SubElement(node, qn("w:lvlText"), {qn("w:val"): text})
+    num = etree.SubElement(numbering, qn("w:num"), {qn("w:numId"): "3"})
+    etree.SubElement(num, qn("w:abstractNumId"), {qn("w:val"): "7"})
+
+    def paragraph(text: str, level: int | None = None) -> None:
+        added = document.add_paragraph(text)
+        if level is not None:
+            numbered = etree.SubElement(added._p.get_or_add_pPr(), qn("w:numPr"))
+            etree.SubElement(numbered, qn("w:ilvl"), {qn("w:val"): str(level)})
+            etree.SubElement(numbered, qn("w:numId"), {qn("w:val"): "3"})
+
+    paragraph("3. Trafficking in persons")
+    paragraph("A person who recruits, transports or harbours another person by—", 0)
+    paragraph("threats;", 1)
+    paragraph("deception; or", 1)
+    paragraph("abduction,", 1)
+    paragraph("for the purpose of exploitation commits an offence.")
+    paragraph(
+        "A person who recruits a child for the purpose of exploitation commits an offence.", 0
+    )
+    if tracked:
+        last = document.paragraphs[-1]._p
+        inserted = etree.SubElement(last, qn("w:ins"), {qn("w:id"): "1", qn("w:author"): "A"})
+        run = etree.SubElement(inserted, qn("w:r"))
+        etree.SubElement(run, qn("w:t")).text = " Added words."
+        deleted = etree.SubElement(last, qn("w:del"), {qn("w:id"): "2", qn("w:author"): "A"})
+        run = etree.SubElement(deleted, qn("w:r"))
+        etree.SubElement(run, qn("w:delText")).text = " Removed words."
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_word_list_numbering_is_written_back(tmp_path: Path) -> None:
+    document = read_document(write(tmp_path, "draft.docx", _numbered_docx()))
+    assert document.text.splitlines() == [
+        "3. Trafficking in persons",
+        "(1) A person who recruits, transports or harbours another person by—",
+        "(a) threats;",
+        "(b) deception; or",
+        "(c) abduction,",
+        "for the purpose of exploitation commits an offence.",
+        "(2) A person who recruits a child for the purpose of exploitation commits an offence.",
+    ]
+    assert document.warnings == ()
+
+
+def test_numbered_docx_evidence_names_the_provision(tmp_path: Path) -> None:
+    from ptcheck.analysis import Analyzer
+    from ptcheck.checklist import load_checklist
+
+    result = Analyzer(load_checklist()).analyze_path(
+        write(tmp_path, "draft.docx", _numbered_docx())
+    )
+    assert result.item("child.no_means_required").evidence[0].section == "3(2)"
+    assert result.item("means.threat").evidence[0].section == "3(1)(a)"
+
+
+def test_tracked_changes_are_read_as_accepted_and_said(tmp_path: Path) -> None:
+    path = write(tmp_path, "draft.docx", _numbered_docx(tracked=True))
+    document = read_document(path)
+    assert document.text.endswith("commits an offence. Added words.")
+    assert "Removed words" not in document.text
+    assert document.warnings == (
+        f"{path}: tracked changes: read with the insertions and without the deletions"
+        " (as if every change were accepted)",
+    )

@@ -54,7 +54,7 @@ class Analyzer:
         written, malformed = inline_waivers(text, document.path)
         every_waiver = [*waivers, *written]
         items, warnings = apply_waivers(items, every_waiver) if every_waiver else (items, [])
-        warnings = [*judge.warnings(), *malformed, *warnings]
+        warnings = [*document.warnings, *judge.warnings(), *malformed, *warnings]
         score = weighted_score(items)
         offence_found = bool(judge.offences)
         counts = {status: sum(i.status == status for i in items) for status in STATUSES}

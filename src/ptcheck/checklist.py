@@ -189,7 +189,8 @@ class Locators(StrictModel):
     ("relevant action" means the recruitment of another person), whose term makes a limb
     using it principal; `purpose`: the forms of exploitation (a term defined as one of them
     is no definition of the conduct); `limb`: what a principal limb states, an act done to
-    a person for an exploitative purpose; `ancillary`: an attempt, accessory or
+    a person, and `limb_purpose` what its paragraph states, an exploitative purpose;
+    `ancillary`: an attempt, accessory or
     organiser provision about another offence; `opener`: a single term, the words that
     open a conduct clause ("whoever", "el que"), each further one opening an alternative
     limb;
@@ -211,6 +212,7 @@ class Locators(StrictModel):
     defined_conduct: Pattern | None = None
     purpose: Pattern | None = None
     limb: Pattern | None = None
+    limb_purpose: Pattern | None = None
     ancillary: Pattern | None = None
     opener: Pattern | None = None
     child_limb: Pattern | None = None

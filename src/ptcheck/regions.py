@@ -406,17 +406,22 @@ class RegionFinder:
         offence"; not "(4) It is immaterial whether the person transported consented").
         Where none does, the penalty is elsewhere ("L'infraction prévue au paragraphe 1er
         est punie ...") and every limb stating the conduct counts."""
+        locate = self.locate
         candidates = [
             limb
             for limb in self.limbs(index)
-            if not matches(self.locate.ancillary, limb.hits)
+            if not matches(locate.ancillary, limb.hits)
             and self._states_conduct(limb.hits, defined, limb.spans)
         ]
-        marked = [
-            limb
-            for limb in candidates
-            if matches(self.locate.marker, self._slice(limb.section, *limb.paragraph))
-        ]
+        paragraphs = {limb.paragraph: self._slice(index, *limb.paragraph) for limb in candidates}
+        if locate.limb_purpose is not None:
+            candidates = [
+                limb
+                for limb in candidates
+                if matches(locate.limb_purpose, paragraphs[limb.paragraph])
+                or not matches(locate.limb, limb.hits)  # a defined offence's own words
+            ]
+        marked = [limb for limb in candidates if matches(locate.marker, paragraphs[limb.paragraph])]
         return marked or candidates
 
     def _slice(self, index: int, start: int, end: int) -> SectionHits:

@@ -27,6 +27,7 @@ class Document:
     format: str
     sha256: str
     encoding: str | None = None
+    warnings: tuple[str, ...] = ()  # how it was read, when a reader should know
 
 
 def read_document(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> Document:
@@ -52,14 +53,16 @@ def document_from_bytes(path: Path, raw: bytes) -> Document:
     digest = hashlib.sha256(raw).hexdigest()
     kind = _kind_of(path, raw)
     encoding: str | None = None
+    warnings: list[str] = []
     if kind == "pdf":
         from ptcheck.documents.pdf import pdf_text
 
         text = pdf_text(path, raw)
     elif kind == "docx":
-        from ptcheck.documents.docx import docx_text
+        from ptcheck.documents.docx import docx_text, docx_warnings
 
         text = docx_text(path, raw)
+        warnings = docx_warnings(path, raw)
     elif kind == "html":
         from ptcheck.documents.html import html_text
 
@@ -72,7 +75,7 @@ def document_from_bytes(path: Path, raw: bytes) -> Document:
         raise InputError(
             path, "no text in the document" if kind != "text" else "the file holds only white space"
         )
-    return Document(str(path), text, kind, digest, encoding)
+    return Document(str(path), text, kind, digest, encoding, tuple(warnings))
 
 
 def normalise_newlines(text: str) -> str:
