@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from ptcheck.cli import app
@@ -188,17 +189,21 @@ def test_diff_between_drafts() -> None:
 PRE_COMMIT = shutil.which("pre-commit")
 
 
-@pytest.mark.skipif(
-    PRE_COMMIT is None, reason="pre-commit is not installed (pip install pre-commit)"
-)
-def test_pre_commit_hook_runs_on_a_temporary_repository(tmp_path: Path) -> None:
-    assert PRE_COMMIT is not None
-    project = Path(__file__).resolve().parents[1]
-    if not (project / ".git").exists():
-        pytest.skip("the project is not a git checkout, which pre-commit try-repo needs")
+def _draft_repository(tmp_path: Path, env: dict[str, str]) -> Path:
+    """A git repository of drafts: a Markdown one and a Word one, both short of items."""
+    from .test_documents import _numbered_docx
+
     repo = tmp_path / "drafts"
     repo.mkdir()
-    env = {
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
+    shutil.copy(NO_ANCILLARY, repo / "draft.md")
+    (repo / "draft.docx").write_bytes(_numbered_docx())
+    (repo / "ptcheck.toml").write_text("fail_under = 99\n")
+    return repo
+
+
+def _git_env(tmp_path: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "PRE_COMMIT_HOME": str(tmp_path / "cache"),
         "GIT_AUTHOR_NAME": "t",
@@ -206,27 +211,54 @@ def test_pre_commit_hook_runs_on_a_temporary_repository(tmp_path: Path) -> None:
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@example.org",
     }
-    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
-    shutil.copy(NO_ANCILLARY, repo / "draft.md")
-    (repo / "ptcheck.toml").write_text("fail_under = 99\n")
+
+
+@pytest.mark.skipif(
+    PRE_COMMIT is None, reason="pre-commit is not installed (pip install pre-commit)"
+)
+def test_the_hook_checks_every_draft_format_and_shows_the_failing_items(tmp_path: Path) -> None:
+    """The hook as .pre-commit-hooks.yaml defines it, run in the installed environment."""
+    assert PRE_COMMIT is not None
+    env = _git_env(tmp_path)
+    repo = _draft_repository(tmp_path, env)
+    hooks = Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml"
+    (hook,) = yaml.safe_load(hooks.read_text())
+    local = {**hook, "language": "system"}
+    (repo / ".pre-commit-config.yaml").write_text(
+        yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]})
+    )
+    subprocess.run(["git", "add", "."], cwd=repo, check=True, env=env)
+    command = [PRE_COMMIT, "run", "--all-files"]
+    run = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "draft.md:" in run.stdout and ": missing crim.attempt " in run.stdout
+    assert "draft.docx:" in run.stdout  # Word drafts are checked too
+    assert "--fail-under 99: score 93.2" in run.stdout
+    (repo / "ptcheck.toml").write_text("fail_under = 10\n")
+    run = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    PRE_COMMIT is None, reason="pre-commit is not installed (pip install pre-commit)"
+)
+def test_pre_commit_hook_runs_on_a_temporary_repository(tmp_path: Path) -> None:
+    """The hook installed by pre-commit from this repository (it pip-installs ptcheck)."""
+    assert PRE_COMMIT is not None
+    project = Path(__file__).resolve().parents[1]
+    if not (project / ".git").exists():
+        pytest.skip("the project is not a git checkout, which pre-commit try-repo needs")
+    env = _git_env(tmp_path)
+    repo = _draft_repository(tmp_path, env)
     subprocess.run(["git", "add", "."], cwd=repo, check=True, env=env)
     run = subprocess.run(
-        [PRE_COMMIT, "try-repo", str(project), "ptcheck", "--files", "draft.md", "--verbose"],
+        [PRE_COMMIT, "try-repo", str(project), "ptcheck", "--files", "draft.md", "draft.docx"],
         cwd=repo,
         env=env,
         capture_output=True,
         text=True,
         timeout=1500,
     )
-    assert run.returncode == 1, run.stdout + run.stderr  # 95.5 < 99
-    assert "Score 93.2/100" in run.stdout or "Score 93.2" in run.stdout
-    (repo / "ptcheck.toml").write_text("fail_under = 90\n")
-    run = subprocess.run(
-        [PRE_COMMIT, "try-repo", str(project), "ptcheck", "--files", "draft.md"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1500,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.returncode == 1, run.stdout + run.stderr  # 93.2 < 99
+    assert ": missing crim.attempt " in run.stdout and "draft.docx:" in run.stdout
