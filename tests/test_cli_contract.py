@@ -197,3 +197,48 @@ def test_shell_completion_completes_commands_and_options() -> None:
     }
     done = subprocess.run(ptcheck_command(), capture_output=True, text=True, timeout=60, env=env)
     assert done.stdout.split() == ["--format"]
+
+
+@pytest.mark.slow
+def test_usage_errors_with_the_oldest_typer_declared(tmp_path: Path) -> None:
+    """pyproject.toml declares typer>=0.12: that typer (with its separate click) keeps the
+    contract too, as the newest (which vendors click) does above."""
+    import os
+    import sys
+
+    target = tmp_path / "old"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            "typer==0.12.5",
+            "click==8.1.7",
+        ],
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    version = subprocess.run(
+        [sys.executable, "-c", "import typer; print(typer.__version__)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert version.stdout.strip() == "0.12.5"
+    done = subprocess.run(
+        [sys.executable, "-m", "ptcheck", "analyze", LAW, "--frmat", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "No such option: --frmat" in done.stderr and "internal error" not in done.stderr

@@ -88,8 +88,7 @@ def render_draft(document: Mapping[str, Any], text: str) -> str:
         f"<p>{escape(document.get('summary', ''))}</p>",
         "".join(f"<p class='warning'>{escape(w)}</p>" for w in document.get("warnings", [])),
         f"<table class='stats categories'>{categories}</table>",
-        f"<h2 id='gaps'>Gaps ({len(gaps)})</h2>",
-        "".join(_gap(item) for item in gaps) or "<p>None: every item is met.</p>",
+        _gaps_part(document, gaps),
         f"<h2 id='met'>Met ({len(met)})</h2><ul class='met-items'>",
         "".join(_met_item(item) for item in met),
         "</ul><h2 id='text'>The text</h2>",
@@ -99,6 +98,19 @@ def render_draft(document: Mapping[str, Any], text: str) -> str:
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _gaps_part(document: Mapping[str, Any], gaps: list[Mapping[str, Any]]) -> str:
+    """The open gaps; for a document with no offence, that one fact (not once per item)."""
+    if not document.get("offences") and not document.get("warnings"):
+        return (
+            "<h2 id='gaps'>No offence</h2><p class='warning'>No trafficking-in-persons offence"
+            " was found, so every item is missing. If this is a trafficking law, the offence"
+            " may be worded in a way ptcheck does not read: check the language and the"
+            " offence provision.</p>"
+        )
+    listed = "".join(_gap(item) for item in gaps) or "<p>None: every item is met.</p>"
+    return f"<h2 id='gaps'>Gaps ({len(gaps)})</h2>{listed}"
 
 
 def _gap(item: Mapping[str, Any]) -> str:

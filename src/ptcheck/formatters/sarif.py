@@ -40,7 +40,6 @@ def render(results: Sequence[DocumentResult], options: RenderOptions) -> str:
                     "driver": {
                         "name": "ptcheck",
                         "version": __version__,
-                        "informationUri": "https://pypi.org/project/ptcheck/",
                         "rules": rules,
                     }
                 },
