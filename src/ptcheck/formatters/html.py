@@ -213,7 +213,7 @@ def _heatmap(documents: Sequence[Mapping[str, Any]], items: list[tuple[str, str]
                 f"title='{escape(tip)}'><a href='{anchor}' "
                 f"aria-label='{escape(item['id'])}'></a></td>"
             )
-        path = document["document"]["path"]
+        path = _shown(document["document"]["path"])
         rows.append(
             f"<tr class='doc-row'><th><a href='#d{index}'>{escape(path)}</a></th>"
             f"<td>{document['score']:.1f}</td><td>{escape(document['verdict'])}</td>{''.join(cells)}</tr>"
@@ -271,7 +271,7 @@ def _document(index: int, document: Mapping[str, Any], text: str) -> str:
         for i in gaps
     )
     return (
-        f"<section class='document' id='d{index}'><h2>{escape(info['path'])}</h2>"
+        f"<section class='document' id='d{index}'><h2>{escape(_shown(info['path']))}</h2>"
         f"<p>score {document['score']:.1f} · {escape(document['verdict'])} · "
         f"{escape(document.get('summary', ''))}</p>"
         f"<details><summary>{len(gaps)} gaps</summary><ul>{gap_list}</ul></details>"
