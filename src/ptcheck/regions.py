@@ -1,6 +1,8 @@
 """The parts of a statute an assessor reads for the offence, found once per document.
 
-1. Sections about something else (drugs, procuring, organ trade...) are left out.
+1. Sections about something else (drugs, firearms, unlawful entry) are left out; offences
+   near trafficking that are not it (procuring, organ trade, agency licensing) are never
+   taken for the offence.
 2. Offences: sections creating an offence (a marker) about trafficking, about the acts done
    to a person for an exploitative purpose, about dealing in persons, or in the words of a
    definition of the offence ("a person who trafficks ..." where "traffic" is defined).
@@ -96,10 +98,6 @@ class Limb:
     words: SectionHits  # every hit in its spans
     paragraph: tuple[int, int]  # the numbered paragraph it stands in (or the section)
 
-    def holds(self, offset: int) -> bool:
-        """True when the offset lies in the limb's own words or its lead-ins."""
-        return any(start <= offset < end for start, end in self.spans)
-
 
 @dataclass
 class Regions:
@@ -134,7 +132,7 @@ class RegionFinder:
         self.wording = wording(structure.language)
         self.quoter = Quoter(structure)
         self.lowered = structure.text.lower()
-        self.defined_terms: list[str] = []  # terms whose definition states the offence
+        self.defined_terms: list[str] = []  # terms defining the offence or its conduct
         self._limbs: dict[int, list[Limb]] = {}
         self._starts: dict[int, list[int]] = {}  # hit starts per section, for slicing
 
@@ -202,11 +200,11 @@ class RegionFinder:
         for index, provision in enumerate(self.structure.provisions):
             if not provision.defines or provision.section not in kept_set:
                 continue
-            inside = self._inside(provision.section, provision.start, self._definition_end(index))
+            inside = self._slice(provision.section, provision.start, self._definition_end(index))
             if evaluate(pattern, inside) is None:
                 continue
             if not_of is not None:
-                opening = self._inside(
+                opening = self._slice(
                     provision.section,
                     provision.start,
                     provision.start + len(provision.defines[0]) + 12,
@@ -463,15 +461,10 @@ class RegionFinder:
         return next(
             (
                 p.start
-                for p in provisions[number + 1 :]
+                for p in itertools.islice(provisions, number + 1, None)
                 if p.level <= provision.level or p.section != provision.section
             ),
             self.structure.sections[provision.section].end,
-        )
-
-    def _inside(self, section: int, start: int, end: int) -> SectionHits:
-        return SectionHits(
-            section, [h for h in self.hits[section].by_term_hits() if start <= h.start < end]
         )
 
     def _followed_definitions(
@@ -496,7 +489,7 @@ class RegionFinder:
                 if term is None:
                     continue
                 end = self._definition_end(index)
-                inside = self._inside(provision.section, provision.start, end)
+                inside = self._slice(provision.section, provision.start, end)
                 use = self._use_of(term, offences)
                 of_offence = index in defining_offence or self._defines_subject(
                     inside, provision.start, term

@@ -12,6 +12,7 @@ Elements are the hits in no such role; means are read from elements outside purp
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 from ptcheck.checklist import Checklist, Pattern
@@ -160,7 +161,7 @@ class Roles:
             end = next(
                 (
                     provisions[n].start
-                    for n in own[position + 1 :]
+                    for n in itertools.islice(own, position + 1, None)
                     if provisions[n].level <= provision.level
                 ),
                 self.structure.sections[index].end,
