@@ -138,7 +138,7 @@ class Judge:
             return self._judge_absence(item)
         units = self._units(item)
         family = item.family()
-        first_read = self._for_adults(units) if item.adults_too else units
+        first_read = self._for_adults(units, item.met) if item.adults_too else units
         found, via = self._find(item.met, first_read, family)
         if not found and item.adults_too:
             found, via = self._find(item.met, units, family)
@@ -209,12 +209,19 @@ class Judge:
                 shaped.append(unit)
         return shaped
 
-    def _for_adults(self, units: list[Unit]) -> list[Unit]:
-        """The units cut into limbs, leaving out the limbs about children only."""
+    def _for_adults(self, units: list[Unit], wanted: Pattern | None) -> list[Unit]:
+        """The units cut into limbs, leaving out the limbs about children only (a unit the
+        item's pattern does not match is kept whole: no limb of it can match)."""
         pattern = self.checklist.locate.child_limb
         kept: list[Unit] = []
         for unit in units:
-            limbs = [] if unit.definition else self.finder.limbs(unit.hits.section)
+            whole = (
+                unit.definition
+                or pattern is None
+                or wanted is None
+                or not matches(wanted, unit.hits)
+            )
+            limbs = [] if whole else self.finder.limbs(unit.hits.section)
             if not limbs:
                 kept.append(unit)
                 continue

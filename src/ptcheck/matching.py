@@ -52,6 +52,7 @@ class SectionHits:
         self.section = section
         self._covered: dict[frozenset[str], set[Hit]] = {}
         self._ordered: list[Hit] | None = None
+        self._starts: list[int] | None = None
         self.by_term: dict[str, list[Hit]] = defaultdict(list)
         for hit in hits:
             self.by_term[hit.term].append(hit)
@@ -65,6 +66,15 @@ class SectionHits:
         if self._ordered is None:
             self._ordered = sorted(hit for hits in self.by_term.values() for hit in hits)
         return self._ordered
+
+    def between(self, start: int, end: int) -> list[Hit]:
+        """The hits that start in start..end, in order (a bisect: no scan of the rest)."""
+        ordered = self.by_term_hits()
+        if self._starts is None:
+            self._starts = [hit.start for hit in ordered]
+        return ordered[
+            bisect.bisect_left(self._starts, start) : bisect.bisect_left(self._starts, end)
+        ]
 
     def covered(self, family: frozenset[str]) -> set[Hit]:
         """Hits inside a longer hit of another `family` term ("a person" in "a person under 18")."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.evidence import Quoter
 from ptcheck.language import alternation, load_pack
-from ptcheck.matching import SectionHits, evaluate
+from ptcheck.matching import Hit, SectionHits, evaluate
 from ptcheck.results import Evidence
 from ptcheck.roles import Roles
 from ptcheck.structure import UPPER, Structure
@@ -85,18 +85,61 @@ class Unit:
     of_offence: bool = False  # it defines the offence itself ("trafficking" means ...)
 
 
-@dataclass(frozen=True)
 class Limb:
-    """One alternative of an offence: its own words and those of the lead-ins above it."""
+    """One alternative of an offence: its own words and those of the lead-ins above it.
 
-    section: int
-    start: int  # where its own words start
-    end: int
-    spans: tuple[tuple[int, int], ...]
-    hits: SectionHits  # its elements: penalty words left out
-    means: SectionHits  # its elements outside the purpose: where a means can be stated
-    words: SectionHits  # every hit in its spans
-    paragraph: tuple[int, int]  # the numbered paragraph it stands in (or the section)
+    Its hits are sliced from its section's on first use, with token positions as if the
+    limb were written out on its own: the words of the sibling limbs between its spans are
+    not counted ("no defence ... (b) consented").
+    """
+
+    def __init__(
+        self,
+        finder: RegionFinder,
+        section: int,
+        start: int,
+        end: int,
+        spans: tuple[tuple[int, int], ...],
+        paragraph: tuple[int, int],
+    ) -> None:
+        self.section = section
+        self.start = start  # where its own words start
+        self.end = end
+        self.spans = spans
+        self.paragraph = paragraph  # the numbered paragraph it stands in (or the section)
+        self._finder = finder
+
+    @functools.cached_property
+    def hits(self) -> SectionHits:
+        """Its elements: penalty words left out."""
+        return self._within(self._finder.roles.elements(self.section))
+
+    @functools.cached_property
+    def means(self) -> SectionHits:
+        """Its elements outside the purpose: where a means can be stated."""
+        return self._within(self._finder.roles.means_hits(self.section))
+
+    @functools.cached_property
+    def words(self) -> SectionHits:
+        """Every hit in its spans."""
+        return self._within(self._finder.hits[self.section])
+
+    @functools.cached_property
+    def _shifts(self) -> list[int]:
+        shifts = [0]
+        text = self._finder.structure.text
+        for (_, end_before), (start_next, _) in itertools.pairwise(self.spans):
+            shifts.append(shifts[-1] + len(_TOKEN.findall(text, end_before, start_next)))
+        return shifts
+
+    def _within(self, hits: SectionHits) -> SectionHits:
+        kept = []
+        for (a, b), shift in zip(self.spans, self._shifts, strict=True):
+            part = hits.between(a, b)
+            if shift:
+                part = [Hit(h.start, h.end, h.token - shift, h.term, h.section) for h in part]
+            kept += part
+        return SectionHits(self.section, kept)
 
 
 @dataclass
@@ -134,7 +177,6 @@ class RegionFinder:
         self.lowered = structure.text.lower()
         self.defined_terms: list[str] = []  # terms defining the offence or its conduct
         self._limbs: dict[int, list[Limb]] = {}
-        self._starts: dict[int, list[int]] = {}  # hit starts per section, for slicing
 
     def find(self) -> Regions:
         """Every region, in dependency order."""
@@ -368,34 +410,7 @@ class RegionFinder:
         end: int,
         paragraph: tuple[int, int],
     ) -> Limb:
-        # Token positions as if the limb were written out on its own: the words of the
-        # sibling limbs between its spans are not counted ("no defence ... (b) consented").
-        shifts = [0]
-        for (_, end_before), (start_next, _) in itertools.pairwise(spans):
-            skipped = self.structure.text[end_before:start_next]
-            shifts.append(shifts[-1] + len(_TOKEN.findall(skipped)))
-
-        def within(hits: SectionHits) -> SectionHits:
-            ordered = hits.by_term_hits()
-            starts = [h.start for h in ordered] if ordered else []
-            kept = []
-            for (a, b), shift in zip(spans, shifts, strict=True):
-                low, high = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
-                part = ordered[low:high]
-                kept += [h._replace(token=h.token - shift) for h in part] if shift else part
-            return SectionHits(index, kept)
-
-        roles = self.roles
-        return Limb(
-            index,
-            start,
-            end,
-            spans,
-            within(roles.elements(index)),
-            within(roles.means_hits(index)),
-            within(self.hits[index]),
-            paragraph,
-        )
+        return Limb(self, index, start, end, spans, paragraph)
 
     def _principal_limbs(self, index: int, defined: bool) -> list[Limb]:
         """The limbs creating an offence: stating the conduct, not attempt or accessory
@@ -424,12 +439,7 @@ class RegionFinder:
 
     def _slice(self, index: int, start: int, end: int) -> SectionHits:
         """The hits of a section between two offsets."""
-        ordered = self.hits[index].by_term_hits()
-        starts = self._starts.get(index)
-        if starts is None:
-            starts = self._starts[index] = [h.start for h in ordered]
-        low, high = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
-        return SectionHits(index, ordered[low:high])
+        return SectionHits(index, self.hits[index].between(start, end))
 
     def _states_conduct(
         self, hits: SectionHits, defined: bool, spans: tuple[tuple[int, int], ...] = ()
@@ -477,29 +487,37 @@ class RegionFinder:
         provisions = self.structure.provisions
         kept_set = set(kept)
         defining_offence = set(offence_terms.values())
+        # An index from the first letters of each defined term's stem to its definitions,
+        # and a worklist of texts reached (the offence's first): each text is read once,
+        # each definition followed once, so a chain of definitions costs its length.
+        by_prefix: dict[str, list[tuple[int, str]]] = {}
+        for index, provision in enumerate(provisions):
+            if provision.defines and provision.section in kept_set:
+                for term in provision.defines:
+                    by_prefix.setdefault(_stem(term)[:PREFIX], []).append((index, term))
+        followed: dict[int, str] = {}  # provision -> the term by which it was reached
+        worklist = [offence_text]
+        while worklist:
+            text = worklist.pop()
+            words = set(_WORD.findall(text))
+            prefixes = {word[:PREFIX] for word in words if len(word) >= PREFIX}
+            for prefix in prefixes & by_prefix.keys():
+                for index, term in by_prefix[prefix]:
+                    if index in followed or not _used(term, text):
+                        continue
+                    followed[index] = term
+                    end = self._definition_end(index)
+                    worklist.append(self.lowered[provisions[index].start : end])
         units: list[Unit] = []
-        followed: set[int] = set()
-        reached = offence_text
-        while True:  # a definition used by a followed definition is followed too
-            added = False
-            for index, provision in enumerate(provisions):
-                if index in followed or not provision.defines or provision.section not in kept_set:
-                    continue
-                term = next((t for t in provision.defines if _used(t, reached)), None)
-                if term is None:
-                    continue
-                end = self._definition_end(index)
-                inside = self._slice(provision.section, provision.start, end)
-                use = self._use_of(term, offences)
-                of_offence = index in defining_offence or self._defines_subject(
-                    inside, provision.start, term
-                )
-                units.append(Unit(inside, term, use, provision.start, of_offence))
-                followed.add(index)
-                reached += " " + self.lowered[provision.start : end]
-                added = True
-            if not added:
-                break
+        for index in sorted(followed):
+            provision, term = provisions[index], followed[index]
+            end = self._definition_end(index)
+            inside = self._slice(provision.section, provision.start, end)
+            of_offence = index in defining_offence or self._defines_subject(
+                inside, provision.start, term
+            )
+            use = self._use_of(term, offences)
+            units.append(Unit(inside, term, use, provision.start, of_offence))
         labels = self._labels(offences)
         for index in kept:
             section = self.structure.sections[index]
@@ -617,6 +635,8 @@ def matches(pattern: Pattern | None, hits: SectionHits) -> bool:
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_WORD = re.compile(r"[^\W\d_]+")
+PREFIX = 4  # letters of a defined term's stem that index it
 _CITED_NUMBER = re.compile(
     r"\d[\w.\-()º°]*(?:\s+(?:bis|ter|quater|quinquies|sexies|septies|octies)\b)?", re.IGNORECASE
 )
