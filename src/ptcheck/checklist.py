@@ -483,16 +483,14 @@ def default_checklist_path() -> Path:
 def load_checklist(path: Path | None = None) -> LoadedChecklist:
     """Read and validate a checklist file (the bundled one when `path` is None)."""
     path = path or default_checklist_path()
+    from ptcheck.files import NotReadable, read_limited
+
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ChecklistError([f"{path}: no such checklist file"]) from None
-    except IsADirectoryError:
-        raise ChecklistError([f"{path}: is a directory, not a checklist file"]) from None
-    except OSError as exc:
-        raise ChecklistError([f"{path}: cannot read: {exc.strerror}"]) from None
-    if len(raw) > MAX_CHECKLIST_BYTES:
-        raise ChecklistError([f"{path}: larger than {MAX_CHECKLIST_BYTES} bytes"])
+        raw = read_limited(path, MAX_CHECKLIST_BYTES)
+    except NotReadable as problem:
+        message = str(problem)
+        message = "no such checklist file" if message == "no such file" else message
+        raise ChecklistError([f"{path}: {message}"]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -741,6 +741,11 @@ def _click_errors() -> tuple[tuple[type[Exception], ...], tuple[type[BaseExcepti
 def main() -> None:
     """Entry point of the `ptcheck` command; `os._exit` skips interpreter teardown (~0.2 s)."""
     usage_errors, aborts = _click_errors()
+    for stream in (sys.stdout, sys.stderr):
+        # Undecodable bytes in file names (lone surrogates) print as \udcff escapes.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         code = app(standalone_mode=False)
     except usage_errors as error:

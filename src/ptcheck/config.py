@@ -67,13 +67,18 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+MAX_CONFIG_BYTES = 1_000_000
+
+
 def _read(path: Path) -> str:
+    from ptcheck.files import NotReadable, read_limited
+
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PtcheckError(
-            f"{path}: cannot read configuration ({exc.__class__.__name__})"
-        ) from None
+        return read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except NotReadable as problem:
+        raise PtcheckError(f"{path}: cannot read configuration: {problem}") from None
+    except UnicodeDecodeError:
+        raise PtcheckError(f"{path}: cannot read configuration: not UTF-8") from None
 
 
 def load_config(
@@ -85,7 +90,7 @@ def load_config(
     config = Config()
     if isolated:
         return config
-    if path is not None and not path.is_file():
+    if path is not None and not path.exists():
         raise PtcheckError(f"{path}: no such configuration file")
     path = path or find_config((start or Path.cwd()).resolve())
     if path is None:
@@ -111,6 +116,10 @@ def load_config(
         if not isinstance(value, kind) or isinstance(value, bool):
             problems.append(f"{path}:{line}: {key} must be a {kind.__name__}")
             continue
+        problem = _out_of_range(key, value)
+        if problem:
+            problems.append(f"{path}:{line}: {problem}")
+            continue
         if key == "fail_on" and value not in FAIL_ON:
             problems.append(f"{path}:{line}: fail_on must be one of {', '.join(FAIL_ON)}")
             continue
@@ -125,6 +134,19 @@ def load_config(
         raise PtcheckError("\n".join(problems))
     config.path = path
     return config
+
+
+def _out_of_range(key: str, value: Any) -> str:
+    """What is wrong with a setting of the right type (the flags' own limits), or ""."""
+    if key == "fail_under" and not 0 <= value <= 100:  # also false for NaN
+        return "fail_under must be a number from 0 to 100"
+    if key == "max_size" and value < 1:
+        return "max_size must be at least 1"
+    if key == "jobs" and value < 0:
+        return "jobs must be 0 (every core) or more"
+    if key in ("include", "exclude") and not all(isinstance(v, str) for v in value):
+        return f"{key} must be a list of glob strings"
+    return ""
 
 
 def _line_of(text: str, key: str, header: str) -> int:

@@ -23,7 +23,7 @@ class InputError(PtcheckError):
     """A document that cannot be read: missing, binary, corrupt, undecodable..."""
 
     def __init__(self, path: Path | str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
+        super().__init__(f"{printable(str(path))}: {problem}")
         self.path = str(path)
         self.problem = problem
 
@@ -34,3 +34,11 @@ class ChecklistError(PtcheckError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(32), 127)}
+
+
+def printable(text: str) -> str:
+    """Text for a one-line message: control characters (a newline in a file name) escaped."""
+    return text.translate(_CONTROL)

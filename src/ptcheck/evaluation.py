@@ -118,6 +118,16 @@ def _read_labels(path: Path) -> dict[str, Any]:
         raise InputError(path, f"cannot read labels ({exc.__class__.__name__})") from None
     if not isinstance(data, dict) or not isinstance(data.get("expected"), dict):
         raise InputError(path, "labels need an 'expected' mapping of item id -> true/false")
+    wrong = [
+        k for k, v in data["expected"].items() if not isinstance(k, str) or not isinstance(v, bool)
+    ]
+    if wrong:
+        raise InputError(path, f"expected: {wrong[0]!r} must map an item id to true or false")
+    contested = data.get("contested")
+    if contested is not None and (
+        not isinstance(contested, list) or not all(isinstance(c, str) for c in contested)
+    ):
+        raise InputError(path, "contested must be a list of item ids")
     return data
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ptcheck.documents.text import decode_text
 from ptcheck.errors import InputError
+from ptcheck.files import NotReadable, read_limited
 
 DEFAULT_MAX_SIZE = 50_000_000  # bytes; documents larger than this are refused
 
@@ -40,7 +41,15 @@ def read_stdin(name: Path, max_size: int = DEFAULT_MAX_SIZE) -> Document:
     suffix says the format, as for a file)."""
     import sys
 
-    raw = sys.stdin.buffer.read(max_size + 1)
+    chunks: list[bytes] = []
+    size = 0
+    while size <= max_size:  # in chunks: a limit bounds what is read, not what is allocated
+        chunk = sys.stdin.buffer.read(min(1 << 20, max_size + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    raw = b"".join(chunks)
     if len(raw) > max_size:
         raise InputError(name, f"larger than --max-size ({max_size} bytes)")
     if not raw:
@@ -64,10 +73,13 @@ def document_from_bytes(path: Path, raw: bytes) -> Document:
         text = docx_text(path, raw)
         warnings = docx_warnings(path, raw)
     elif kind == "html":
-        from ptcheck.documents.html import html_text
+        from ptcheck.documents.html import TooDeep, html_text
 
         html, encoding = decode_text(path, raw)
-        text = html_text(html)
+        try:
+            text = html_text(html)
+        except TooDeep as problem:
+            raise InputError(path, str(problem)) from None
     else:
         text, encoding = decode_text(path, raw)
     text = normalise_newlines(text)
@@ -89,26 +101,14 @@ _CONTROLS_TO_SPACE = {c: " " for c in (*range(32), 127) if chr(c) not in "\n\t"}
 
 def _read_bytes(path: Path, max_size: int) -> bytes:
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except PermissionError:
-        raise InputError(path, "permission denied") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read ({exc.strerror})") from None
-    if path.is_dir():
-        raise InputError(path, "is a directory, not a document")
-    if info.st_size > max_size:
-        raise InputError(path, f"larger than the {max_size:,}-byte limit (see --max-size)")
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_size + 1)
-    except PermissionError:
-        raise InputError(path, "permission denied") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read ({exc.strerror or exc})") from None
-    if len(raw) > max_size:
-        raise InputError(path, f"larger than the {max_size:,}-byte limit (see --max-size)")
+        raw = read_limited(path, max_size)
+    except NotReadable as problem:
+        message = str(problem)
+        if message.startswith("larger than"):
+            message += " (see --max-size)"
+        elif message.startswith("is a directory"):
+            message = "is a directory, not a document"
+        raise InputError(path, message) from None
     if not raw:
         raise InputError(path, "the file is empty")
     return raw
