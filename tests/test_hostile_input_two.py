@@ -222,3 +222,50 @@ def test_input_shapes_grow_linearly(english: Analyzer, shape: str, n: int) -> No
         return LEAD + "\n9. Trafficking\n" + "\n".join(limbs)
 
     _grows_linearly(make, english, n)
+
+
+def test_the_batch_never_reads_its_own_outputs(tmp_path: Path) -> None:
+    (tmp_path / "law.txt").write_bytes(LAW.read_bytes())
+    out = tmp_path / "out"
+    for _ in range(2):
+        done = _run("batch", str(tmp_path), "--out", str(out), "-j", "1", "-f", "json")
+        assert done.returncode == 0, done.stderr
+    paths = [d["document"]["path"] for d in json.loads(done.stdout)["documents"]]
+    assert paths == [str(tmp_path / "law.txt")]  # not out/report.html
+
+
+def test_output_never_overwrites_a_document_being_analysed(tmp_path: Path) -> None:
+    law = tmp_path / "law.txt"
+    law.write_bytes(LAW.read_bytes())
+    done = _run("analyze", str(law), "--output", str(law))
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"ptcheck: error: {law}: --output names a document being analysed"
+    assert law.read_bytes() == LAW.read_bytes()
+
+
+def test_output_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    target, link = tmp_path / "report.txt", tmp_path / "link.txt"
+    link.symlink_to(target)
+    done = _run("analyze", str(LAW), "-q", "--output", str(link))
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and "100.0/100" in target.read_text(encoding="utf-8")
+
+
+def test_terminal_escapes_in_file_names_never_reach_the_terminal(tmp_path: Path) -> None:
+    odd = tmp_path / "law\x1b]0;pwned\x07\x1b[2J.txt"
+    odd.write_bytes(LAW.read_bytes())
+    wide = {**os.environ, "COLUMNS": "400"}
+    for output in ("text", "github", "line"):
+        done = _run("analyze", str(odd), "-f", output, env=wide)
+        assert "\x1b" not in done.stdout and "\x07" not in done.stdout, output
+        assert "\\x1b]0;pwned\\x07" in done.stdout
+    batch = _run("batch", str(tmp_path), "-j", "1")
+    assert "\x1b" not in batch.stdout
+
+
+def test_the_matrix_keeps_rows_whole_and_formulas_inert(tmp_path: Path) -> None:
+    from ptcheck.formatters.csv import cell
+
+    assert cell("a;=1+1.txt") == "a;'=1+1.txt"
+    assert cell("=HYPERLINK()") == "'=HYPERLINK()"
+    assert cell("line\rbreak.txt") == "line\\rbreak.txt"

@@ -96,13 +96,17 @@ class BatchResult:
 
 
 def collect(
-    paths: Iterable[str], include: list[str] | None = None, exclude: list[str] | None = None
+    paths: Iterable[str],
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
+    outputs: Path | None = None,
 ) -> tuple[list[Path], list[Outcome]]:
     """The documents named by `paths` (files, folders, globs), and the paths that are not there.
 
     Folders are walked recursively without following links to folders (no loops);
     only supported document types are taken from them. `include`/`exclude` are globs
-    matched against the file name and the path.
+    matched against the file name and the path. Nothing under `outputs` (the batch's
+    --out folder) is taken: ptcheck never reads its own reports as statutes.
     """
     found: dict[str, Path] = {}
     problems: list[Outcome] = []
@@ -126,6 +130,9 @@ def collect(
         else:
             problems.append(Outcome(raw, error=f"{raw}: no such file or folder"))
     selected = [path for path in found.values() if _wanted(path, include or [], exclude or [])]
+    if outputs is not None:
+        own = outputs.resolve()
+        selected = [path for path in selected if own not in path.resolve().parents]
     return selected, problems
 
 
@@ -227,7 +234,8 @@ def run_batch(
         todo = kept
         if on_skip:
             on_skip(batch.skipped)
-    jobs = options.jobs or os.cpu_count() or 1
+    cores = os.cpu_count() or 1
+    jobs = min(options.jobs or cores, cores)  # more workers than cores only cost memory
     checklist_path = str(loaded.path)
     if jobs <= 1 or len(todo) <= 1:
         _init_worker(checklist_path, options.language)

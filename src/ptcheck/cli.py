@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -111,15 +112,25 @@ def _color(no_color: bool, output: Path | None) -> bool:
     return sys.stdout.isatty()
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str, output: Path | None, inputs: Sequence[Path] = ()) -> None:
+    """The report to stdout, or to `output`: atomically onto a regular file or a new path,
+    straight through to a device, FIFO or /dev/stdout; never over a document it reads."""
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    import stat
+
     from ptcheck.batch import write_atomic
 
     try:
-        write_atomic(output, text)
+        if output.exists() and any(output.samefile(p) for p in inputs if p.exists()):
+            raise PtcheckError(f"{output}: --output names a document being analysed")
+        if output.exists() and not stat.S_ISREG(output.stat().st_mode):
+            with output.open("w", encoding="utf-8", errors="backslashreplace") as handle:
+                handle.write(text)
+            return
+        write_atomic(output.resolve() if output.is_symlink() else output, text)
     except OSError as exc:
         raise PtcheckError(f"{output}: cannot write ({exc.strerror or exc})") from None
 
@@ -239,7 +250,7 @@ def analyze(
     )
     if results or (options.several and config.get("format") == "json"):
         try:
-            _write(renderer(config.get("format"))(results, options), output)
+            _write(renderer(config.get("format"))(results, options), output, files)
         except PtcheckError as error:
             _fail(error, debug)
     code = _exit_code(results, len(failures), config.get("fail_under"), config.get("fail_on"))
@@ -433,7 +444,7 @@ def batch(
             _check_choice("language", language, _languages(loaded))
     except PtcheckError as error:
         _fail(error, debug)
-    files, missing = collect(paths, config.get("include"), config.get("exclude"))
+    files, missing = collect(paths, config.get("include"), config.get("exclude"), out)
     options = BatchOptions(
         jobs=config.get("jobs"),
         max_size=config.get("max_size"),

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_SEPARATED_FORMULA = re.compile(r"([;,\t])([=+\-@])")
 
 
 def cell(text: str) -> str:
-    """A spreadsheet-safe cell: a leading formula character is neutralised."""
+    """A spreadsheet-safe cell: a formula character at its start, or after a separator a
+    spreadsheet in another locale may split on (";", ","), is neutralised; line breaks in
+    it are escaped, so a row stays one line."""
+    text = _SEPARATED_FORMULA.sub(r"\1'\2", text.replace("\r", "\\r").replace("\n", "\\n"))
     return "'" + text if text.startswith(_FORMULA) else text
 
 
@@ -20,7 +25,7 @@ def render_matrix(
 ) -> str:
     """path, score, verdict, then one status column per item; failed files with their error."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     item_ids = [item["id"] for item in documents[0]["items"]] if documents else []
     writer.writerow(["path", "score", "verdict", *item_ids, "error"])
     for document in documents:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ptcheck.errors import printable
 from ptcheck.formatters import RenderOptions
 from ptcheck.formatters.sarif import location
 from ptcheck.results import DocumentResult
@@ -21,7 +22,7 @@ def render(results: Sequence[DocumentResult], options: RenderOptions) -> str:
     """`::error file=…,line=…,col=…,title=…::message` lines, and a notice with the score."""
     lines = []
     for result in results:
-        path = _property(result.document.path)
+        path = _property(printable(result.document.path))
         for item in result.items:
             if item.status not in ("missing", "partial"):
                 continue

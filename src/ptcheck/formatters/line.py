@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ptcheck.errors import printable
 from ptcheck.formatters import RenderOptions
 from ptcheck.formatters.sarif import location
 from ptcheck.results import DocumentResult
@@ -18,7 +19,6 @@ def render(results: Sequence[DocumentResult], options: RenderOptions) -> str:
                 continue
             line, column = location(result, item)
             message = " ".join(item.message.split())
-            lines.append(
-                f"{result.document.path}:{line}:{column}: {item.status} {item.id} {message}"
-            )
+            path = printable(result.document.path)
+            lines.append(f"{path}:{line}:{column}: {item.status} {item.id} {message}")
     return "".join(f"{line}\n" for line in lines)

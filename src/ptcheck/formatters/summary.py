@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ptcheck.batch import BatchResult
+from ptcheck.errors import printable
 
 WIDE = 110  # from this width on, the category scores are shown too
 
@@ -33,7 +34,7 @@ def render_summary(result: BatchResult, color: bool, width: int) -> str:
         table.add_column(category, justify="right")
     for document in documents:
         table.add_row(
-            names[document["document"]["path"]],
+            printable(names[document["document"]["path"]]),
             f"{document['score']:.1f}",
             document["verdict"],
             *(f"{c['score']:.0f}" for c in document["categories"][: len(categories)]),

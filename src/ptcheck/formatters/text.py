@@ -12,6 +12,7 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
+from ptcheck.errors import printable
 from ptcheck.formatters import STATUS_LOOK, RenderOptions
 from ptcheck.results import DocumentResult, Evidence, ItemResult
 
@@ -40,7 +41,7 @@ def render(results: Sequence[DocumentResult], options: RenderOptions) -> str:
 
 def _document(console: Console, result: DocumentResult, options: RenderOptions) -> None:
     head = Text.assemble(
-        (f"{result.document.path}", "bold"),
+        (printable(result.document.path), "bold"),
         f"  ({result.document.language}, {result.document.lines} lines)\n",
         f"{result.checklist.title} — checklist {result.checklist.id} {result.checklist.version}\n",
         ("Score ", "bold"),
@@ -143,7 +144,7 @@ def _summary_line(result: DocumentResult) -> Text:
     else:
         tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n or s != "waived")
     return Text.assemble(
-        (f"{result.document.path}: ", "bold"),
+        (f"{printable(result.document.path)}: ", "bold"),
         (f"{result.score:.1f}/100 ", "bold"),
         _verdict(result),
         f" — {tally}",
