@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,24 @@ def analyzer(loaded: LoadedChecklist) -> Analyzer:
 def english(loaded: LoadedChecklist) -> Analyzer:
     """An analyzer reading every text as English (`--language en`)."""
     return Analyzer(loaded, language="en")
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def chromium(profile: Path, width: int, height: int) -> list[str]:
+    """Headless Chromium, offline and without a first-run, in a window of this size."""
+    assert CHROMIUM is not None
+    return [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        f"--window-size={width},{height}",
+    ]

@@ -18,7 +18,7 @@ from ptcheck.batch import collect, safe_output_path
 from ptcheck.cli import app
 from ptcheck.errors import PtcheckError
 
-from .conftest import SAMPLE_LAWS
+from .conftest import CHROMIUM, SAMPLE_LAWS, chromium
 
 runner = CliRunner()
 LAWS = ["model_complete.txt", "women_children_only.txt", "no_ancillary_offences.txt"]
@@ -158,27 +158,11 @@ def test_analyze_format_html_gives_the_single_document_report() -> None:
     assert "Gaps (0)" in result.stdout
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 def test_report_in_a_real_browser(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     runner.invoke(app, ["batch", str(folder), "--out", str(out), "-j", "1"])
-    assert CHROMIUM is not None
-    flags = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1400,1000",
-    ]
+    flags = chromium(tmp_path / "profile", 1400, 1000)
     url = (out / "report.html").as_uri()
     dom = subprocess.run(
         [*flags, "--dump-dom", url], capture_output=True, text=True, timeout=120

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,9 +13,7 @@ from ptcheck.analysis import Analyzer
 from ptcheck.formatters import RenderOptions
 from ptcheck.formatters.html import render
 
-from .conftest import SAMPLE_LAWS
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from .conftest import CHROMIUM, SAMPLE_LAWS, chromium
 
 
 class _Page(HTMLParser):
@@ -95,19 +92,7 @@ def test_the_drafters_report_in_a_browser(analyzer: Analyzer, tmp_path: Path, wi
     page, _ = _page(analyzer, "force_threats_only.txt")
     html_file = tmp_path / "draft.html"
     html_file.write_text(page, encoding="utf-8")
-    assert CHROMIUM is not None
-    flags = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        f"--window-size={width},1600",
-    ]
+    flags = chromium(tmp_path / "profile", width, 1600)
     dom = subprocess.run(
         [*flags, "--dump-dom", html_file.as_uri()], capture_output=True, text=True, timeout=120
     ).stdout
