@@ -269,3 +269,27 @@ def test_the_matrix_keeps_rows_whole_and_formulas_inert(tmp_path: Path) -> None:
     assert cell("a;=1+1.txt") == "a;'=1+1.txt"
     assert cell("=HYPERLINK()") == "'=HYPERLINK()"
     assert cell("line\rbreak.txt") == "line\\rbreak.txt"
+
+
+def test_two_batches_never_write_into_one_folder_at_once(tmp_path: Path) -> None:
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / ".ptcheck.lock").open("w") as held:  # a batch running there
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        done = _run("batch", str(SAMPLE_LAWS / "es"), "--out", str(out))
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        == f"ptcheck: error: {out}: another batch is writing there; wait for it to end"
+    )
+    assert not (out / "results.json").exists()
+    again = _run("batch", str(SAMPLE_LAWS / "es"), "--out", str(out))
+    assert again.returncode == 0 and (out / "results.json").exists()
+
+
+def test_an_unwritable_out_is_an_error_before_any_work() -> None:
+    done = _run("batch", str(SAMPLE_LAWS / "es"), "--out", "/proc/ptcheck-out")
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("ptcheck: error: /proc/ptcheck-out: cannot write there")

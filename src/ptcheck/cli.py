@@ -8,7 +8,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -110,6 +110,25 @@ def _color(no_color: bool, output: Path | None) -> bool:
     if no_color or output is not None or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
+
+
+def _claim_output_folder(out: Path) -> IO[str]:
+    """Check that --out can be written before any work is done, and lock it so that a
+    second batch writing there at the same time stops with an error instead of silently
+    replacing the first one's results. The lock ends with the process, however it ends."""
+    import fcntl
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        handle = (out / ".ptcheck.lock").open("w", encoding="utf-8")
+    except OSError as exc:
+        raise PtcheckError(f"{out}: cannot write there ({exc.strerror or exc})") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise PtcheckError(f"{out}: another batch is writing there; wait for it to end") from None
+    return handle
 
 
 def _write(text: str, output: Path | None, inputs: Sequence[Path] = ()) -> None:
@@ -442,6 +461,7 @@ def batch(
         loaded = _load(_path(config.get("checklist")))
         if language is not None:
             _check_choice("language", language, _languages(loaded))
+        lock = _claim_output_folder(out) if out is not None else None
     except PtcheckError as error:
         _fail(error, debug)
     files, missing = collect(paths, config.get("include"), config.get("exclude"), out)
@@ -469,6 +489,9 @@ def batch(
         _write_batch_outputs(result, out)
     except PtcheckError as error:
         _fail(error, debug)
+    finally:
+        if lock is not None:
+            lock.close()  # releases the folder for the next batch
     if result.interrupted:
         kept = f"; the {len(result.outcomes)} results computed are in {out}" if out else ""
         typer.echo(f"ptcheck: interrupted{kept} (--resume carries on)", err=True)
