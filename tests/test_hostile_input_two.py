@@ -293,3 +293,33 @@ def test_an_unwritable_out_is_an_error_before_any_work() -> None:
     done = _run("batch", str(SAMPLE_LAWS / "es"), "--out", "/proc/ptcheck-out")
     assert done.returncode == 2
     assert done.stderr.strip().startswith("ptcheck: error: /proc/ptcheck-out: cannot write there")
+
+
+def test_resume_redoes_results_when_a_setting_that_decides_them_changed(tmp_path: Path) -> None:
+    laws = tmp_path / "laws"
+    laws.mkdir()
+    (laws / "law.md").write_bytes((SAMPLE_LAWS / "no_ancillary_offences.txt").read_bytes())
+    out = tmp_path / "out"
+    _run("batch", str(laws), "--out", str(out), "-j", "1")
+    config = tmp_path / "ptcheck.toml"
+    config.write_text('[waive]\n"crim.attempt" = "Penal Code s. 21"\n', encoding="utf-8")
+    resumed = _run(
+        "batch",
+        str(laws),
+        "--out",
+        str(out),
+        "--resume",
+        "-j",
+        "1",
+        "-f",
+        "json",
+        "--config",
+        str(config),
+    )
+    data = json.loads(resumed.stdout)
+    statuses = {i["id"]: i["status"] for i in data["documents"][0]["items"]}
+    assert statuses["crim.attempt"] == "waived"  # not the stale "missing" of the first run
+    same = _run(
+        "batch", str(laws), "--out", str(out), "--resume", "-j", "1", "--config", str(config)
+    )
+    assert "1 analysed (1 from an earlier run)" in same.stdout  # same settings: reused

@@ -55,6 +55,7 @@ class BatchResult:
     outcomes: list[Outcome] = field(default_factory=list)
     skipped: int = 0  # files already in results.json (with --resume)
     interrupted: bool = False  # stopped by Ctrl-C: the outcomes are those computed before
+    settings: str = ""  # digest of what else decides a result (see BatchOptions.digest)
 
     @property
     def analysed(self) -> list[dict[str, Any]]:
@@ -81,6 +82,7 @@ class BatchResult:
                 "title": checklist.title,
                 "sha256": self.checklist.sha256,
             },
+            "settings": self.settings,
             "summary": {
                 "documents": len(self.outcomes),
                 "analysed": len(self.analysed),
@@ -205,6 +207,18 @@ class BatchOptions:
     waivers: list[Waiver] = field(default_factory=list)
     language: str | None = None  # read every document in this language (`--language`)
 
+    def digest(self) -> str:
+        """What, besides the checklist and the document, decides a result: the ptcheck
+        version, waivers, the forced language and the size limit. `--resume` reuses a
+        result only when it is the same."""
+        settings = {
+            "ptcheck": __version__,
+            "waivers": sorted((w.item, w.reason) for w in self.waivers),
+            "language": self.language,
+            "max_size": self.max_size,
+        }
+        return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+
 
 def run_batch(
     files: list[Path],
@@ -217,10 +231,10 @@ def run_batch(
 
     Ctrl-C stops the run: the batch returned holds what was computed, `interrupted` set.
     """
-    batch = BatchResult(loaded)
+    batch = BatchResult(loaded, settings=options.digest())
     todo = list(files)
     if options.resume_from is not None:
-        done = _previous_results(options.resume_from, loaded)
+        done = _previous_results(options.resume_from, loaded, batch.settings)
         kept: list[Path] = []
         for path in todo:
             digest = file_sha256(path)
@@ -290,8 +304,10 @@ def _record(
         on_outcome(batch, outcome)
 
 
-def _previous_results(path: Path, loaded: LoadedChecklist) -> dict[str, dict[str, Any]]:
-    """Results of an earlier run (same checklist and version), by document hash."""
+def _previous_results(
+    path: Path, loaded: LoadedChecklist, settings: str
+) -> dict[str, dict[str, Any]]:
+    """Results of an earlier run (same checklist and settings), by document hash."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -301,7 +317,7 @@ def _previous_results(path: Path, loaded: LoadedChecklist) -> dict[str, dict[str
         loaded.checklist.id,
         loaded.checklist.version,
         loaded.sha256,
-    ):
+    ) or data.get("settings") != settings:
         return {}
     return {
         doc["document"]["sha256"]: doc
