@@ -323,3 +323,14 @@ def test_resume_redoes_results_when_a_setting_that_decides_them_changed(tmp_path
         "batch", str(laws), "--out", str(out), "--resume", "-j", "1", "--config", str(config)
     )
     assert "1 analysed (1 from an earlier run)" in same.stdout  # same settings: reused
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_bomless_utf16_in_another_script_is_read(tmp_path: Path, encoding: str) -> None:
+    from ptcheck.documents import read_document
+
+    text = "Статья 1. Купля-продажа человека наказывается лишением свободы.\n" * 3
+    path = tmp_path / "law.txt"
+    path.write_bytes(text.encode(encoding))
+    document = read_document(path)
+    assert document.text == text and document.encoding == encoding

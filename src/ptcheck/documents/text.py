@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from pathlib import Path
 
 from ptcheck.errors import InputError
@@ -73,14 +74,25 @@ def _strict(path: Path, raw: bytes, encoding: str) -> str:
 
 
 def _bomless_utf16(raw: bytes) -> str | None:
-    """'utf-16-le'/'utf-16-be' when NULs sit in every other byte, as in mostly-ASCII UTF-16."""
+    """'utf-16-le'/'utf-16-be' when every other byte is the high byte of one script's
+    block: NUL for Latin text, 0x04 for Cyrillic, 0x03 for Greek, 0x05 for Hebrew...,
+    and the sample decodes to text without control characters."""
     sample = raw[:4096]
-    if len(sample) < 4 or len(sample) % 2:
+    if len(sample) < 32 or len(sample) % 2:
         return None
     even, odd = sample[0::2], sample[1::2]
     half = len(sample) // 2
-    if odd.count(0) > 0.4 * half and even.count(0) < 0.05 * half:
-        return "utf-16-le"
-    if even.count(0) > 0.4 * half and odd.count(0) < 0.05 * half:
-        return "utf-16-be"
+    for high, low, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        value, count = Counter(high).most_common(1)[0]
+        if value > 0x30 or count <= 0.4 * half or low.count(value) >= 0.05 * half:
+            continue
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t")
+        wordy = sum(1 for c in text if c.isalpha() or c.isspace())
+        spaces = sum(1 for c in text if c.isspace())
+        if controls <= 0.01 * len(text) and wordy >= 0.6 * len(text) and spaces >= 0.05 * len(text):
+            return encoding
     return None
