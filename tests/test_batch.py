@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -201,3 +202,37 @@ def test_an_interrupted_batch_keeps_what_it_computed(
     resumed = runner.invoke(app, ["batch", str(folder), "--out", str(out), "--resume", "-j", "1"])
     assert resumed.exit_code == 0
     assert "3 analysed (2 from an earlier run), 0 failed" in resumed.stdout
+
+
+_POISON: dict[str, Any] = {}
+
+
+def _dies_on_poison(path: str, options: object) -> object:
+    """A worker's analysis that dies on "poison.txt", as if killed mid-document (OOM)."""
+    if "poison" in path and os.getpid() != _POISON["parent"]:
+        os._exit(9)
+    return _POISON["real"](path, options)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs 2 cores for a pool of workers")
+def test_a_worker_that_dies_costs_only_its_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ptcheck.batch as batch_module
+    from ptcheck.checklist import load_checklist
+
+    laws = tmp_path / "laws"
+    laws.mkdir()
+    for number in range(6):
+        shutil.copy(SAMPLE_LAWS / "model_complete.txt", laws / f"law{number}.txt")
+    (laws / "poison.txt").write_bytes((SAMPLE_LAWS / "model_complete.txt").read_bytes())
+    _POISON["parent"] = os.getpid()
+    _POISON["real"] = batch_module._analyze_one
+    monkeypatch.setattr(batch_module, "_analyze_one", _dies_on_poison)
+    files, _ = collect([str(laws)])
+    result = batch_module.run_batch(files, load_checklist(), batch_module.BatchOptions(jobs=2))
+    assert len(result.analysed) == 6
+    assert [o.error for o in result.failed] == [
+        f"{laws / 'poison.txt'}: the worker analysing it died (killed, or out of memory)"
+    ]
+    assert not result.interrupted

@@ -16,8 +16,9 @@ import multiprocessing
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -268,32 +269,70 @@ def run_batch(
         if fork
         else {"initializer": _init_worker, "initargs": (checklist_path, options.language)}
     )
-    with ProcessPoolExecutor(jobs, mp_context=context, **pool_options) as pool:
-        pending: set[Future[Outcome]] = set()
-        queue: Iterator[Path] = iter(todo)
-        try:
-            for path in queue:
-                pending.add(pool.submit(_analyze_one, str(path), options))
-                if len(pending) >= jobs * 4:
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        _record(batch, future.result(), on_outcome)
-            for future in _as_done(pending):
-                _record(batch, future.result(), on_outcome)
-        except KeyboardInterrupt:
-            batch.interrupted = True
-            for future in pending:
-                future.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
+    # A worker that dies (killed, out of memory) breaks the pool: the documents it may have
+    # held are run again in a fresh pool; in the last round one at a time, so that a
+    # document that kills its worker is the only one recorded as failed.
+    remaining = list(todo)
+    for round_number in range(WORKER_ROUNDS):
+        last = round_number == WORKER_ROUNDS - 1
+        remaining = _run_pool(
+            batch, remaining, 1 if last else jobs, options, context, pool_options, on_outcome
+        )
+        if batch.interrupted or not remaining:
+            break
+    for path in remaining if not batch.interrupted else []:
+        _record(batch, Outcome(str(path), error=f"{path}: {WORKER_DIED}"), on_outcome)
     order = {str(path): i for i, path in enumerate(files)}
     batch.outcomes.sort(key=lambda o: order.get(o.path, len(order)))
     return batch
 
 
-def _as_done(pending: set[Future[Outcome]]) -> Iterator[Future[Outcome]]:
-    while pending:
-        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-        yield from finished
+WORKER_ROUNDS = 3
+WORKER_DIED = "the worker analysing it died (killed, or out of memory)"
+
+
+def _run_pool(
+    batch: BatchResult,
+    paths: list[Path],
+    jobs: int,
+    options: BatchOptions,
+    context: Any,
+    pool_options: dict[str, Any],
+    on_outcome: Callable[[BatchResult, Outcome], None] | None,
+) -> list[Path]:
+    """Run `paths` in one pool; the paths whose results a broken pool lost."""
+    lost: list[Path] = []
+    with ProcessPoolExecutor(jobs, mp_context=context, **pool_options) as pool:
+        pending: dict[Future[Outcome], Path] = {}
+
+        def collect(finished: Iterable[Future[Outcome]]) -> None:
+            for future in finished:
+                path = pending.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    lost.append(path)
+                    continue
+                _record(batch, outcome, on_outcome)
+
+        try:
+            for path in paths:
+                if lost:  # the pool is broken: the rest waits for the next one
+                    lost.append(path)
+                    continue
+                pending[pool.submit(_analyze_one, str(path), options)] = path
+                if len(pending) >= jobs * 4:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    collect(finished)
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                collect(finished)
+        except KeyboardInterrupt:
+            batch.interrupted = True
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+    return lost
 
 
 def _record(
