@@ -270,18 +270,18 @@ def run_batch(
         else {"initializer": _init_worker, "initargs": (checklist_path, options.language)}
     )
     # A worker that dies (killed, out of memory) breaks the pool: the documents it may have
-    # held are run again in a fresh pool; in the last round one at a time, so that a
-    # document that kills its worker is the only one recorded as failed.
+    # held run again in a fresh pool, and then one at a time, so that a document that kills
+    # its worker is the only one recorded as failed.
     remaining = list(todo)
-    for round_number in range(WORKER_ROUNDS):
-        last = round_number == WORKER_ROUNDS - 1
-        remaining = _run_pool(
-            batch, remaining, 1 if last else jobs, options, context, pool_options, on_outcome
-        )
+    for _ in range(WORKER_ROUNDS - 1):
         if batch.interrupted or not remaining:
             break
-    for path in remaining if not batch.interrupted else []:
-        _record(batch, Outcome(str(path), error=f"{path}: {WORKER_DIED}"), on_outcome)
+        remaining = _run_pool(batch, remaining, jobs, options, context, pool_options, on_outcome)
+    while remaining and not batch.interrupted:  # one at a time: a break names its document
+        remaining = _run_pool(batch, remaining, 1, options, context, pool_options, on_outcome)
+        if remaining:
+            culprit, *remaining = remaining
+            _record(batch, Outcome(str(culprit), error=f"{culprit}: {WORKER_DIED}"), on_outcome)
     order = {str(path): i for i, path in enumerate(files)}
     batch.outcomes.sort(key=lambda o: order.get(o.path, len(order)))
     return batch
@@ -300,8 +300,10 @@ def _run_pool(
     pool_options: dict[str, Any],
     on_outcome: Callable[[BatchResult, Outcome], None] | None,
 ) -> list[Path]:
-    """Run `paths` in one pool; the paths whose results a broken pool lost."""
+    """Run `paths` in one pool; the paths whose results a broken pool lost (with one
+    worker, documents go one at a time, so the first of them is the one that broke it)."""
     lost: list[Path] = []
+    window = jobs * 4 if jobs > 1 else 1
     with ProcessPoolExecutor(jobs, mp_context=context, **pool_options) as pool:
         pending: dict[Future[Outcome], Path] = {}
 
@@ -321,7 +323,7 @@ def _run_pool(
                     lost.append(path)
                     continue
                 pending[pool.submit(_analyze_one, str(path), options)] = path
-                if len(pending) >= jobs * 4:
+                if len(pending) >= window:
                     finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                     collect(finished)
             while pending:
