@@ -8,15 +8,14 @@ narrows it (scope items) is decided limb by limb, on principal limbs only.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Iterable
 
 from ptcheck.checklist import Checklist, Item, Pattern
 from ptcheck.evidence import MAX_EVIDENCE, Quoter, cite
-from ptcheck.matching import Hit, SectionHits, evaluate
+from ptcheck.matching import SectionHits, evaluate
 from ptcheck.regions import Limb, RegionFinder, Unit, matches, wording
 from ptcheck.results import Evidence, ItemResult, Offence, Status
-from ptcheck.roles import Roles
+from ptcheck.roles import Roles, outside_spans
 from ptcheck.structure import Structure, section_name
 
 NO_OFFENCE = "No trafficking-in-persons offence found"
@@ -293,7 +292,12 @@ class Judge:
         for limb in self.regions.limbs:
             by_section.setdefault(limb.section, []).append(limb)
         return {
-            index: SectionHits(index, _outside(hits_of(index).by_term_hits(), mine))
+            index: SectionHits(
+                index,
+                outside_spans(
+                    hits_of(index).by_term_hits(), [sp for lb in mine for sp in lb.spans]
+                ),
+            )
             for index, mine in by_section.items()
         }
 
@@ -355,24 +359,6 @@ class Judge:
             requirement=" ".join(item.requirement.split()),
             guidance=" ".join(item.guidance.split()),
         )
-
-
-def _outside(hits: list[Hit], limbs: list[Limb]) -> list[Hit]:
-    """The hits (in order) that lie in none of the limbs' spans."""
-    spans = sorted(span for limb in limbs for span in limb.spans)
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    starts = [start for start, _ in merged]
-    outside = []
-    for hit in hits:
-        at = bisect.bisect_right(starts, hit.start) - 1
-        if at < 0 or hit.start >= merged[at][1]:
-            outside.append(hit)
-    return outside
 
 
 def _beyond(shared: SectionHits, limb: Limb) -> SectionHits:

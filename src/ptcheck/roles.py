@@ -42,6 +42,7 @@ class Roles:
         self._elements: dict[int, SectionHits] = {}
         self._means: dict[int, SectionHits] = {}
         self._purposes: dict[int, list[tuple[int, int]]] = {}
+        self._act_tokens: dict[int, list[int]] = {}
 
     def elements(self, index: int) -> SectionHits:
         """The hits of a section that state elements of the offence (no penalty role)."""
@@ -76,10 +77,7 @@ class Roles:
         spans = self.purpose_spans(hits.section)
         if not spans:
             return hits
-        return SectionHits(
-            hits.section,
-            [h for h in hits.by_term_hits() if not any(a <= h.start < b for a, b in spans)],
-        )
+        return SectionHits(hits.section, outside_spans(hits.by_term_hits(), spans))
 
     def purpose_spans(self, index: int) -> list[tuple[int, int]]:
         """From each purpose frame to the end of its sentence, or to what reopens the
@@ -116,7 +114,9 @@ class Roles:
         """An act the purpose names, right after its frame ("for the purpose of transporting")."""
         acts = self.hits[index].by_term.get(self._single(self.locate.conduct), [])
         length = len(_TOKEN.findall(self.structure.text, frame.start, frame.end))
-        tokens = [h.token for h in acts]  # in document order
+        tokens = self._act_tokens.get(index)
+        if tokens is None:
+            tokens = self._act_tokens[index] = [h.token for h in acts]  # in document order
         at = bisect.bisect_left(tokens, frame.token + length)
         if at < len(acts) and acts[at].token < frame.token + length + ACT_AFTER_FRAME:
             between = self.structure.text[frame.end : acts[at].start]
@@ -138,11 +138,8 @@ class Roles:
         conduct = self._single(self.locate.conduct)
         if not any(h not in named for h in hits.by_term.get(conduct, ())):
             return hits  # the acts are only named in the purpose frame ("zum Zweck ... anwirbt")
-        named_spans = [(h.start, h.end) for h in named]
-        return SectionHits(
-            hits.section,
-            [h for h in hits.by_term_hits() if not any(a <= h.start < b for a, b in named_spans)],
-        )
+        named_spans = sorted((h.start, h.end) for h in named)
+        return SectionHits(hits.section, outside_spans(hits.by_term_hits(), named_spans))
 
     @staticmethod
     def _single(pattern: Pattern | None) -> str:
@@ -191,3 +188,20 @@ class Roles:
             breaks = [m.end() for m in self.sentence_break.finditer(text, start, end)]
             self._breaks[start] = breaks
         return breaks
+
+
+def outside_spans(hits: list[Hit], spans: list[tuple[int, int]]) -> list[Hit]:
+    """The hits (in order) whose start lies in none of the spans (merged, then bisected)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    starts = [start for start, _ in merged]
+    kept = []
+    for hit in hits:
+        at = bisect.bisect_right(starts, hit.start) - 1
+        if at < 0 or hit.start >= merged[at][1]:
+            kept.append(hit)
+    return kept
