@@ -284,17 +284,11 @@ class RegionFinder:
         found: set[int] = set()
         for index in without:
             for target in self._cited_sections(index, kept):
-                if target not in offences and self._states_offence_conduct(target):
+                if target not in offences and matches(
+                    self.locate.defined_offence, self.hits[target]
+                ):
                     found.add(target)
         return found
-
-    def _states_offence_conduct(self, index: int) -> bool:
-        pattern = self.locate.defined_offence
-        return pattern is not None and evaluate(pattern, self.hits[index]) is not None
-
-    def _uses_subject(self, hits: SectionHits) -> bool:
-        subject = self.locate.subject
-        return subject is not None and evaluate(subject, hits) is not None
 
     # ------------------------------------------------------------------ limbs
 
@@ -461,7 +455,7 @@ class RegionFinder:
         text = " ".join(self.lowered[a:b] for a, b in spans)
         if any(_used(term, text) for term in self.defined_terms):
             return True
-        return defined and self._uses_subject(hits)
+        return defined and matches(self.locate.subject, hits)
 
     # ------------------------------------------------------------------ definitions
 
@@ -535,7 +529,7 @@ class RegionFinder:
         """True when a definition defines the subject itself ("trafficking" means ...)."""
         end = start + len(term) + 12  # the label, quotes and the term itself
         opening = [h for h in hits.by_term_hits() if h.start < end]
-        return self._uses_subject(SectionHits(hits.section, opening))
+        return matches(self.locate.subject, SectionHits(hits.section, opening))
 
     def _use_of(self, term: str, offences: list[int]) -> Evidence | None:
         """Where the offence uses a defined term (for the evidence)."""
@@ -591,7 +585,7 @@ class RegionFinder:
             section = self.structure.sections[index]
             text = self.structure.text[section.start : section.end]
             if (
-                self._uses_subject(self.hits[index])
+                matches(self.locate.subject, self.hits[index])
                 or self._cites(index, labels)
                 or (trafficking_act and self.wording.whole_act.search(text))
             ):
@@ -602,7 +596,7 @@ class RegionFinder:
         """True when the document is about trafficking: its title says so, or every offence is."""
         first = self.structure.sections[0]
         title = [h for h in self.hits[0].by_term_hits() if h.start < first.start + 300]
-        if self._uses_subject(SectionHits(0, title)):
+        if matches(self.locate.subject, SectionHits(0, title)):
             return True
         marker = self.locate.marker
         if marker is None:

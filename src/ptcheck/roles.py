@@ -61,7 +61,7 @@ class Roles:
                     for hit in group
                 }
                 for start, end in self._penalty_subtrees(index, ordered, penalty):
-                    dropped.update(h for h in ordered if start <= h.start < end)
+                    dropped.update(hits.between(start, end))
                 hits = SectionHits(index, [h for h in ordered if h not in dropped])
             self._elements[index] = hits
         return self._elements[index]
