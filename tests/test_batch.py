@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -236,3 +237,39 @@ def test_a_worker_that_dies_costs_only_its_document(
         f"{laws / 'poison.txt'}: the worker analysing it died (killed, or out of memory)"
     ]
     assert not result.interrupted
+
+
+def _slow_on_stall(self: object, document: Any, waivers: object) -> object:
+    """An analysis that never ends on "stall.txt" (a pathological statute)."""
+    if "stall" in str(document.path):
+        while True:
+            time.sleep(0.01)
+    return _STALL["real"](self, document, waivers)
+
+
+_STALL: dict[str, Any] = {}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_document_over_the_time_limit_is_one_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    import ptcheck.batch as batch_module
+    from ptcheck.analysis import Analyzer
+    from ptcheck.checklist import load_checklist
+
+    laws = tmp_path / "laws"
+    laws.mkdir()
+    for name in ("a.txt", "stall.txt", "z.txt"):
+        shutil.copy(SAMPLE_LAWS / "model_complete.txt", laws / name)
+    _STALL["real"] = Analyzer.analyze
+    monkeypatch.setattr(Analyzer, "analyze", _slow_on_stall)
+    files, _ = collect([str(laws)])
+    options = batch_module.BatchOptions(jobs=jobs, time_limit=1.5)
+    started = time.monotonic()
+    result = batch_module.run_batch(files, load_checklist(), options)
+    assert time.monotonic() - started < 60
+    assert [Path(o.path).name for o in result.outcomes if o.ok] == ["a.txt", "z.txt"]
+    assert [o.error for o in result.failed] == [
+        f"{laws / 'stall.txt'}: not analysed within the time limit (1.5 s)"
+    ]

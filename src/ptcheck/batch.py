@@ -14,11 +14,13 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,14 +171,59 @@ def _init_worker(checklist_path: str | None, language: str | None = None) -> Non
     _WORKER = Analyzer(checklist, language)
 
 
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (it stops the workers itself)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _init_spawned_worker(checklist_path: str | None, language: str | None) -> None:
+    _ignore_interrupts()
+    _init_worker(checklist_path, language)
+
+
+class TimeLimitReached(Exception):
+    """A document took longer than the batch's time limit."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise TimeLimitReached in this thread after `seconds` (0: no limit).
+
+    The alarm interrupts Python code and regular expressions; a single call into compiled
+    code that never returns to Python is stopped when it returns.
+    """
+    usable = seconds > 0 and hasattr(signal, "setitimer")
+    try:
+        previous = signal.signal(signal.SIGALRM, _on_alarm) if usable else None
+    except ValueError:  # not the main thread: no alarms there
+        usable = False
+    if usable:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        if usable:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise TimeLimitReached
+
+
 def _analyze_one(path: str, options: BatchOptions) -> Outcome:
     from ptcheck.documents import read_document
 
     try:
-        document = read_document(Path(path), options.max_size)
-        result = _WORKER.analyze(document, options.waivers)
+        with _time_limit(options.time_limit):
+            document = read_document(Path(path), options.max_size)
+            result = _WORKER.analyze(document, options.waivers)
     except PtcheckError as error:
         return Outcome(path, error=error.message)
+    except TimeLimitReached:
+        return Outcome(
+            path, error=f"{path}: not analysed within the time limit ({options.time_limit:g} s)"
+        )
     except (OSError, MemoryError, RecursionError) as error:  # a file that vanished, etc.
         return Outcome(path, error=f"{path}: {error.__class__.__name__}: {error}")
     return Outcome(path, result=result.as_dict(), text=document.text if options.keep_text else "")
@@ -207,6 +254,7 @@ class BatchOptions:
     resume_from: Path | None = None  # a results.json whose documents need not be redone
     waivers: list[Waiver] = field(default_factory=list)
     language: str | None = None  # read every document in this language (`--language`)
+    time_limit: float = 600.0  # seconds a document may take; 0: no limit
 
     def digest(self) -> str:
         """What, besides the checklist and the document, decides a result: the ptcheck
@@ -265,9 +313,9 @@ def run_batch(
         _init_worker(checklist_path, options.language)  # built once; forked workers inherit it
     context = multiprocessing.get_context("fork" if fork else "spawn")
     pool_options: dict[str, Any] = (
-        {}
+        {"initializer": _ignore_interrupts}
         if fork
-        else {"initializer": _init_worker, "initargs": (checklist_path, options.language)}
+        else {"initializer": _init_spawned_worker, "initargs": (checklist_path, options.language)}
     )
     # A worker that dies (killed, out of memory) breaks the pool: the documents it may have
     # held run again in a fresh pool, and then one at a time, so that a document that kills
@@ -304,37 +352,54 @@ def _run_pool(
     worker, documents go one at a time, so the first of them is the one that broke it)."""
     lost: list[Path] = []
     window = jobs * 4 if jobs > 1 else 1
-    with ProcessPoolExecutor(jobs, mp_context=context, **pool_options) as pool:
-        pending: dict[Future[Outcome], Path] = {}
+    pending: dict[Future[Outcome], Path] = {}
 
-        def collect(finished: Iterable[Future[Outcome]]) -> None:
-            for future in finished:
-                path = pending.pop(future)
-                try:
-                    outcome = future.result()
-                except BrokenProcessPool:
-                    lost.append(path)
-                    continue
-                _record(batch, outcome, on_outcome)
+    def collect(finished: Iterable[Future[Outcome]]) -> None:
+        for future in finished:
+            path = pending.pop(future)
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                lost.append(path)
+                continue
+            _record(batch, outcome, on_outcome)
 
-        try:
-            for path in paths:
-                if lost:  # the pool is broken: the rest waits for the next one
-                    lost.append(path)
-                    continue
-                pending[pool.submit(_analyze_one, str(path), options)] = path
-                if len(pending) >= window:
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    collect(finished)
-            while pending:
+    pool = ProcessPoolExecutor(jobs, mp_context=context, **pool_options)
+    try:
+        for path in paths:
+            if lost:  # the pool is broken: the rest waits for the next one
+                lost.append(path)
+                continue
+            pending[pool.submit(_analyze_one, str(path), options)] = path
+            if len(pending) >= window:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 collect(finished)
-        except KeyboardInterrupt:
-            batch.interrupted = True
-            for future in pending:
-                future.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            collect(finished)
+    except KeyboardInterrupt:
+        batch.interrupted = True
+        _stop_workers(pool)
+    else:
+        pool.shutdown(wait=True)
     return lost
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once: queued work is dropped and running workers are ended, so that
+    none is left holding the terminal's pipes (workers ignore Ctrl-C themselves). A second
+    Ctrl-C meanwhile is ignored: the stop is already under way."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The executor offers no way to end running workers; its process table is the only handle.
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(timeout=5)
+        if worker.is_alive():
+            worker.kill()
+    signal.signal(signal.SIGINT, previous)
 
 
 def _record(

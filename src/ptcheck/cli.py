@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -432,6 +433,13 @@ def batch(
     max_size: int | None = typer.Option(
         None, "--max-size", min=1, help="Refuse documents larger than this many bytes."
     ),
+    time_limit: float | None = typer.Option(
+        None,
+        "--time-limit",
+        min=0,
+        help="Record a document as failed when it takes longer than this many seconds "
+        "(default 600; 0: no limit).",
+    ),
     no_color: bool = typer.Option(
         False, "--no-color", help="No colour (NO_COLOR is honoured too)."
     ),
@@ -456,6 +464,7 @@ def batch(
             fail_under=fail_under,
             fail_on=fail_on,
             max_size=max_size,
+            time_limit=time_limit,
             checklist=str(checklist) if checklist else None,
         )
         loaded = _load(_path(config.get("checklist")))
@@ -464,6 +473,11 @@ def batch(
         lock = _claim_output_folder(out) if out is not None else None
     except PtcheckError as error:
         _fail(error, debug)
+    cores = os.cpu_count() or 1
+    if config.get("jobs") > cores:
+        typer.echo(
+            f"ptcheck: --jobs {config.get('jobs')}: capped at the {cores} cores here", err=True
+        )
     files, missing = collect(paths, config.get("include"), config.get("exclude"), out)
     options = BatchOptions(
         jobs=config.get("jobs"),
@@ -472,6 +486,7 @@ def batch(
         resume_from=(out / "results.json") if resume and out is not None else None,
         waivers=_waivers(config),
         language=language,
+        time_limit=config.get("time_limit"),
     )
     saver = Saver(out)
     progress, task = _progress(len(files), no_color)
@@ -485,6 +500,8 @@ def batch(
             files, loaded, options, on_outcome=advance, on_skip=lambda n: progress.advance(task, n)
         )
     result.outcomes = missing + result.outcomes
+    # After a Ctrl-C, a second one must not cut the saving of what was computed.
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN) if result.interrupted else None
     try:
         _write_batch_outputs(result, out)
     except PtcheckError as error:
@@ -492,6 +509,8 @@ def batch(
     finally:
         if lock is not None:
             lock.close()  # releases the folder for the next batch
+        if handler is not None:
+            signal.signal(signal.SIGINT, handler)
     if result.interrupted:
         kept = f"; the {len(result.outcomes)} results computed are in {out}" if out else ""
         typer.echo(f"ptcheck: interrupted{kept} (--resume carries on)", err=True)

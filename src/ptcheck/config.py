@@ -29,11 +29,19 @@ KEYS: dict[str, tuple[type, Any, str]] = {
     "fail_on": (str, None, "exit 1 when an item of this severity or above is not met"),
     "max_size": (int, 50_000_000, "refuse documents larger than this many bytes"),
     "jobs": (int, 0, "batch worker processes (0: every core)"),
+    "time_limit": (float, 600.0, "batch: seconds a document may take (0: no limit)"),
     "include": (list, [], "batch: only files matching these globs"),
     "exclude": (list, [], "batch: leave out files matching these globs"),
     "waive": (dict, {}, "item id -> reason: handled elsewhere"),
 }
 FAIL_ON = ("required", "recommended")
+TYPE_NAMES = {
+    str: "a string",
+    float: "a number",
+    int: "an integer",
+    list: "a list",
+    dict: "a table",
+}
 
 
 @dataclass
@@ -49,10 +57,16 @@ class Config:
         return self.values[key]
 
     def override(self, key: str, value: Any) -> None:
-        """A command-line flag wins over the file (None: the flag was not given)."""
-        if value is not None and value != [] and value != ():
-            self.values[key] = list(value) if isinstance(value, tuple) else value
-            self.sources[key] = "command line"
+        """A command-line flag wins over the file (None: the flag was not given); its
+        value is checked like the file's."""
+        if value is None or value == [] or value == ():
+            return
+        value = list(value) if isinstance(value, tuple) else value
+        problem = _out_of_range(key, value)  # the same limits as in a configuration file
+        if problem:
+            raise PtcheckError(f"--{key.replace('_', '-')}: {problem}")
+        self.values[key] = value
+        self.sources[key] = "command line"
 
 
 def find_config(start: Path) -> Path | None:
@@ -114,7 +128,7 @@ def load_config(
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or isinstance(value, bool):
-            problems.append(f"{path}:{line}: {key} must be a {kind.__name__}")
+            problems.append(f"{path}:{line}: {key} must be {TYPE_NAMES[kind]}")
             continue
         problem = _out_of_range(key, value)
         if problem:
@@ -144,6 +158,8 @@ def _out_of_range(key: str, value: Any) -> str:
         return "max_size must be at least 1"
     if key == "jobs" and value < 0:
         return "jobs must be 0 (every core) or more"
+    if key == "time_limit" and not 0 <= value < float("inf"):  # also false for NaN
+        return "time_limit must be a number of seconds, 0 (no limit) or more"
     if key in ("include", "exclude") and not all(isinstance(v, str) for v in value):
         return f"{key} must be a list of glob strings"
     return ""
