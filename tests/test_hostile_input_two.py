@@ -89,3 +89,30 @@ def test_bomless_utf16_in_another_script_is_read(tmp_path: Path, encoding: str) 
     path.write_bytes(text.encode(encoding))
     document = read_document(path)
     assert document.text == text and document.encoding == encoding
+
+
+@pytest.mark.parametrize(
+    "command", [["analyze", "{file}"], ["analyze", str(LAW), "--checklist", "{file}"]]
+)
+def test_a_file_without_read_permission_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """Permission bits do not stop root (the CI user), so the refusal is simulated where
+    the file is opened."""
+    from typer.testing import CliRunner
+
+    from ptcheck.cli import app
+
+    locked = tmp_path / "locked.yaml"
+    locked.write_bytes(LAW.read_bytes())
+    real_open = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        if self == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", refuse)
+    result = CliRunner().invoke(app, [a.replace("{file}", str(locked)) for a in command])
+    assert result.exit_code == 2
+    assert f"{locked}: permission denied" in result.stderr
