@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ptcheck.checklist import LoadedChecklist
 from ptcheck.documents import DEFAULT_MAX_SIZE, Document, read_document
-from ptcheck.judgement import NO_OFFENCE, Judge
+from ptcheck.judgement import Judge
 from ptcheck.language import choose_language
 from ptcheck.matching import TermMatcher
 from ptcheck.results import STATUSES, ChecklistInfo, DocumentInfo, DocumentResult
@@ -58,6 +58,7 @@ class Analyzer:
         score = weighted_score(items)
         offence_found = bool(judge.offences)
         counts = {status: sum(i.status == status for i in items) for status in STATUSES}
+        no_offence = self.checklist.messages.no_offence
         if offence_found:
             summary = (
                 f"{counts['met']} of {len(items)} items met, {counts['partial']} partial,"
@@ -67,11 +68,11 @@ class Analyzer:
             )
         elif judge.judged:
             summary = (
-                f"{NO_OFFENCE}, only a definition of it: {counts['met']} of {len(items)} items"
+                f"{no_offence}, only a definition of it: {counts['met']} of {len(items)} items"
                 " met on the definition; nothing makes it a crime."
             )
         else:
-            summary = f"{NO_OFFENCE}: every item is missing."
+            summary = f"{no_offence}: every item is missing."
         return DocumentResult(
             document=DocumentInfo(
                 path=document.path,
@@ -82,7 +83,12 @@ class Analyzer:
                 format=document.format,
             ),
             checklist=ChecklistInfo(
-                self.checklist.id, self.checklist.version, self.checklist.title, self.loaded.sha256
+                self.checklist.id,
+                self.checklist.version,
+                self.checklist.title,
+                self.loaded.sha256,
+                no_offence,
+                self.checklist.messages.requirement,
             ),
             score=score,
             verdict=verdict(items, score, offence_found),

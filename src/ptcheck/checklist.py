@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from ptcheck.errors import ChecklistError
 
-DEFAULT_CHECKLIST_NAME = "tip-protocol.yaml"
+DEFAULT_CHECKLIST = "tip-protocol"  # the bundled checklist used when none is named
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 MAX_ALIAS_EXPANSION = 100_000  # nodes reached again through aliases ("billion laughs")
 MAX_CHECKLIST_BYTES = 5_000_000
@@ -115,8 +115,9 @@ class Item(StrictModel):
     the offence and the definitions it uses; `related`: those and the provisions that
     refer to the offence; `document`: anywhere not left out). `kind: absence` items
     (scope) are met when the offence exists and not every offence matches `narrowing`.
-    `broader_if` marks items an offence satisfies by requiring less than the instrument
-    (no means at all, for everyone or for children). `role: means` items read only words
+    `broader_if` names one of the checklist's `broadenings`: an offence that lacks an
+    element the instrument requires meets the item as broader. `hint` is added to the
+    message of a missing item (where else to look). `role: means` items read only words
     that can state a means (not those of a penalty, of the purpose, or of a definition
     other than the offence's); `role: act` items leave out an act the purpose names ("for
     the purpose of transporting"), when the offence states acts of its own. `adults_too`
@@ -144,7 +145,8 @@ class Item(StrictModel):
     severity: Literal["required", "recommended"]
     kind: Literal["presence", "absence"] = "presence"
     where: Literal["offence", "related", "document"] = "offence"
-    broader_if: Literal["no_means", "no_means_for_children"] | None = None
+    broader_if: str | None = None  # a name in the checklist's `broadenings`
+    hint: str = ""  # added to the message when the item is missing
     met: Pattern | None = None
     partial: Pattern | None = None
     lacking: str = ""  # what a `partial` match lacks, in the drafter's terms
@@ -177,7 +179,7 @@ class Locators(StrictModel):
     `means`: any of the means; `penalty`: a provision that only sets
     the penalty, matched provision by provision (means named there do not make the offence
     require them);
-    `child_offence`: an offence whose victims are children only; `conduct`: the acts; an
+    `conduct`: the acts; an
     offence without acts of its own takes its acts and means from the definition of
     trafficking it uses; `subject`: the instrument's subject named ("trafficking in
     persons"): a section naming it refers to the offence, a definition of it is the
@@ -194,17 +196,23 @@ class Locators(StrictModel):
     organiser provision about another offence; `opener`: a single term, the words that
     open a conduct clause ("whoever", "el que"), each further one opening an alternative
     limb;
-    `child_limb`: a limb about children only (a consent rule there is for children only);
-    `purpose_frame` / `means_frame`: single terms opening the purpose ("for the purpose
-    of") and reopening the means ("by means of") within a sentence.
+    `victim_class_limb`: a limb about a narrower class of victims only (children: a consent
+    rule there is for them only), and `victim_class_offence` an offence about such victims
+    only; `purpose_frame` / `means_frame`: single terms opening the purpose ("for the
+    purpose of") and reopening the means ("by means of") within a sentence.
+
+    Any other name declares a locator of the checklist's own, for its `broadenings`.
     """
+
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    __pydantic_extra__: dict[str, Pattern] = Field(init=False)  # type: ignore[assignment]
 
     offence: Pattern
     exclude: Pattern | None = None
     decoy: Pattern | None = None
     means: Pattern | None = None
     penalty: Pattern | None = None
-    child_offence: Pattern | None = None
+    victim_class_offence: Pattern | None = None
     conduct: Pattern | None = None
     subject: Pattern | None = None
     marker: Pattern | None = None
@@ -215,12 +223,42 @@ class Locators(StrictModel):
     limb_purpose: Pattern | None = None
     ancillary: Pattern | None = None
     opener: Pattern | None = None
-    child_limb: Pattern | None = None
+    victim_class_limb: Pattern | None = None
     purpose_frame: Pattern | None = None
     means_frame: Pattern | None = None
 
+    def named(self, name: str) -> Pattern | None:
+        """The locator of this name (a fixed one or one the checklist declares), if set."""
+        found = getattr(self, name, None) if name in Locators.model_fields else None
+        return found if found is not None else (self.model_extra or {}).get(name)
+
+    def all_named(self) -> dict[str, Pattern]:
+        """Every locator that is set, by name."""
+        fixed = {n: getattr(self, n) for n in Locators.model_fields if getattr(self, n)}
+        return {**fixed, **(self.model_extra or {})}
+
 
 SINGLE_TERM_LOCATORS = ("opener", "purpose_frame", "means_frame")
+
+
+class Broadening(StrictModel):
+    """When an offence is broader than the instrument: some principal limb lacks the
+    element `lacks` finds (a locator name), leaving out the limbs `except_limbs` matches;
+    the items whose `broader_if` names it are then met, with `message` (`{where}`: the
+    citation of the limb)."""
+
+    lacks: str = Field(pattern=ID_PATTERN)
+    except_limbs: str | None = Field(default=None, pattern=ID_PATTERN)
+    message: str = Field(min_length=1, pattern=r"\{where\}")
+
+
+class Messages(StrictModel):
+    """The instrument's own words in reports."""
+
+    no_offence: str = Field(default="No offence of this checklist found", min_length=1)
+    requirement: str = "Requirement"  # the label before an item's requirement
+    victim_class_only: str = "Only for a narrower class of victims"  # see `adults_too`
+
 
 Phrase = Annotated[str, Field(min_length=1, pattern=r"\S")]
 TermName = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -236,12 +274,16 @@ class Checklist(StrictModel):
     title: str = Field(min_length=1)
     instrument: str = Field(min_length=1)
     languages: list[str] = Field(min_length=1)
+    # term libraries shared with other checklists, relative to this file (see TermLibrary)
+    include: list[Annotated[str, Field(min_length=1)]] = []
+    messages: Messages = Messages()
     categories: list[Category] = Field(min_length=1)
     terms: TermLists
     # term name -> a vocabulary of every language pack ("offence_marker: offence"): the
     # offence and penalty formulas of each language live in its pack, not in the checklist.
     language_terms: dict[TermName, Annotated[str, Field(min_length=1)]] = {}
     locate: Locators
+    broadenings: dict[TermName, Broadening] = {}
     items: list[Item] = Field(min_length=1)
 
     def item(self, item_id: str) -> Item | None:
@@ -380,8 +422,20 @@ def _position_of(positions: dict[KeyPath, Position], path: KeyPath) -> Position:
     return (1, 1)
 
 
-def parse_checklist(text: str, source: str) -> Checklist:
-    """Validate checklist YAML text; raise ChecklistError listing every problem."""
+class TermLibrary(StrictModel):
+    """Terms several checklists share (`include:`): phrase lists per language and names of
+    language-pack vocabularies, as in a checklist (offence formulas, attempt and accomplice
+    wording, organized crime, borders)."""
+
+    format: Literal[1]
+    title: str = Field(min_length=1)
+    languages: list[str] = Field(min_length=1)
+    terms: TermLists = {}
+    language_terms: dict[TermName, Annotated[str, Field(min_length=1)]] = {}
+
+
+def _compose(text: str, source: str, what: str) -> tuple[dict[str, Any], _Builder]:
+    """The YAML mapping in `text` (safely built), and where each of its keys is."""
     try:
         root = yaml.compose(text, Loader=_safe_loader())
     except yaml.MarkedYAMLError as exc:
@@ -391,7 +445,7 @@ def parse_checklist(text: str, source: str) -> Checklist:
     except yaml.YAMLError as exc:
         raise ChecklistError([f"{source}:1:1: (yaml): {exc}"]) from None
     if root is None:
-        raise ChecklistError([f"{source}:1:1: (top): the checklist is empty"])
+        raise ChecklistError([f"{source}:1:1: (top): the {what} is empty"])
     builder = _Builder(source)
     try:
         data = builder.build(root, ())
@@ -399,23 +453,77 @@ def parse_checklist(text: str, source: str) -> Checklist:
         raise ChecklistError(
             [f"{source}:1:1: (top): aliases expand to more than {MAX_ALIAS_EXPANSION} nodes"]
         ) from None
-    problems = list(builder.problems)
     if not isinstance(data, dict):
-        problems.append(f"{source}:1:1: (top): a checklist is a mapping")
-        raise ChecklistError(problems)
+        raise ChecklistError([*builder.problems, f"{source}:1:1: (top): a {what} is a mapping"])
+    return data, builder  # builder.problems: what was left out (duplicate keys, tags)
+
+
+def _validate(model: type[StrictModel], data: dict[str, Any], builder: _Builder) -> Any:
+    """The model of `data`, or ChecklistError with every problem (the builder's first)."""
+    problems = list(builder.problems)
     try:
-        checklist = Checklist.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
             path = _pydantic_path(error["loc"])
             line, col = _position_of(builder.positions, path)
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(f"{source}:{line}:{col}: {format_path(path)}: {message}")
+            problems.append(f"{builder.source}:{line}:{col}: {format_path(path)}: {message}")
         raise ChecklistError(problems) from None
-    problems += _cross_check(checklist, builder.positions, source)
+
+
+def parse_checklist(text: str, source: str, base: Path | None = None) -> Checklist:
+    """Validate checklist YAML text; raise ChecklistError listing every problem.
+
+    The term libraries it includes are read from `base` (the checklist's folder).
+    """
+    data, builder = _compose(text, source, "checklist")
+    builder.problems += _include_terms(data, builder, base)
+    checklist: Checklist = _validate(Checklist, data, builder)
+    problems = builder.problems + _cross_check(checklist, builder.positions, source)
     if problems:
         raise ChecklistError(problems)
     return checklist
+
+
+def _include_terms(data: dict[str, Any], builder: _Builder, base: Path | None) -> list[str]:
+    """Merge the terms of the included libraries into `data`; a term defined twice is an error."""
+    problems: list[str] = []
+    includes = data.get("include") or []
+    if not isinstance(includes, list) or not isinstance(data.get("terms", {}), dict):
+        return problems  # the model reports it
+    terms = data.setdefault("terms", {})
+    language_terms = data.setdefault("language_terms", {})
+    for index, name in enumerate(includes):
+        line, col = _position_of(builder.positions, ("include", index))
+        where = f"{builder.source}:{line}:{col}: include[{index}]"
+        if not isinstance(name, str) or base is None:
+            problems.append(f"{where}: a term library is a file beside the checklist")
+            continue
+        library = _load_library(base / name, where)
+        for table, merged in ((library.terms, terms), (library.language_terms, language_terms)):
+            for term, value in table.items():
+                if term in merged:
+                    problems.append(f"{where}: term {term!r} is also defined in {name}")
+                    continue
+                merged[term] = value
+    return problems
+
+
+def _load_library(path: Path, where: str) -> TermLibrary:
+    from ptcheck.files import NotReadable, read_limited
+
+    try:
+        text = read_limited(path, MAX_CHECKLIST_BYTES).decode("utf-8-sig")
+    except NotReadable as problem:
+        raise ChecklistError([f"{where}: {path}: {problem}"]) from None
+    except UnicodeDecodeError as exc:
+        raise ChecklistError([f"{where}: {path}: not UTF-8 (byte {exc.start})"]) from None
+    data, builder = _compose(text, str(path), "term library")
+    library: TermLibrary = _validate(TermLibrary, data, builder)
+    if builder.problems:
+        raise ChecklistError(builder.problems)
+    return library
 
 
 def _pydantic_path(loc: tuple[str | int, ...]) -> KeyPath:
@@ -453,11 +561,18 @@ def _cross_check(
         for position, term in enumerate(item.ignore):
             if term not in known_terms:
                 report(("items", index, "ignore", position), f"unknown term {term!r}")
-    for field in Locators.model_fields:
-        pattern = getattr(checklist.locate, field)
-        for term in pattern.terms() if pattern else ():
+    for field, pattern in checklist.locate.all_named().items():
+        for term in pattern.terms():
             if term not in known_terms:
                 report(("locate", field), f"unknown term {term!r}")
+    for name, broadening in checklist.broadenings.items():
+        for key in ("lacks", "except_limbs"):
+            locator = getattr(broadening, key)
+            if locator is not None and checklist.locate.named(locator) is None:
+                report(("broadenings", name, key), f"no locator {locator!r} in 'locate'")
+    for index, item in enumerate(checklist.items):
+        if item.broader_if is not None and item.broader_if not in checklist.broadenings:
+            report(("items", index, "broader_if"), f"no broadening {item.broader_if!r} declared")
     for field in SINGLE_TERM_LOCATORS:
         pattern = getattr(checklist.locate, field)
         if pattern is not None and pattern.term is None:
@@ -472,16 +587,41 @@ def _cross_check(
 # --------------------------------------------------------------------------- files
 
 
-def default_checklist_path() -> Path:
-    """The bundled checklist: inside the installed package, or the source tree's `checklists/`."""
-    packaged = resources.files("ptcheck") / "checklists" / DEFAULT_CHECKLIST_NAME
-    if packaged.is_file():
+def bundled_folder() -> Path:
+    """Where the bundled checklists are: inside the installed package, or the source tree."""
+    packaged = resources.files("ptcheck") / "checklists"
+    if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "checklists" / DEFAULT_CHECKLIST_NAME
+    return Path(__file__).resolve().parents[2] / "checklists"
+
+
+def bundled_checklists() -> dict[str, Path]:
+    """The bundled checklists by name (the file name without .yaml)."""
+    return {path.stem: path for path in sorted(bundled_folder().glob("*.yaml"))}
+
+
+def default_checklist_path() -> Path:
+    """The checklist used when none is named."""
+    return bundled_folder() / f"{DEFAULT_CHECKLIST}.yaml"
+
+
+def checklist_path(name: str | None) -> Path:
+    """The file a `--checklist` value names: a bundled checklist's name, or a path."""
+    if name is None:
+        return default_checklist_path()
+    bundled = bundled_checklists()
+    if name in bundled and not Path(name).exists():
+        return bundled[name]
+    if not Path(name).exists() and "/" not in name and not name.endswith((".yaml", ".yml")):
+        known = ", ".join(bundled)
+        raise ChecklistError(
+            [f"{name}: no such checklist file, and no bundled checklist of that name ({known})"]
+        )
+    return Path(name)
 
 
 def load_checklist(path: Path | None = None) -> LoadedChecklist:
-    """Read and validate a checklist file (the bundled one when `path` is None)."""
+    """Read and validate a checklist file (the default bundled one when `path` is None)."""
     path = path or default_checklist_path()
     from ptcheck.files import NotReadable, read_limited
 
@@ -495,8 +635,11 @@ def load_checklist(path: Path | None = None) -> LoadedChecklist:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ChecklistError([f"{path}: not UTF-8 (byte {exc.start})"]) from None
-    checklist = parse_checklist(text, str(path))
-    return LoadedChecklist(checklist, path, hashlib.sha256(raw).hexdigest())
+    checklist = parse_checklist(text, str(path), path.parent)
+    digest = hashlib.sha256(raw)
+    for name in checklist.include:  # a change to a library changes every result
+        digest.update((path.parent / name).read_bytes())
+    return LoadedChecklist(checklist, path, digest.hexdigest())
 
 
 def json_schema() -> dict[str, Any]:

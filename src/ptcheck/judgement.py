@@ -10,19 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ptcheck.checklist import Checklist, Item, Pattern
+from ptcheck.checklist import Broadening, Checklist, Item, Pattern
 from ptcheck.evidence import MAX_EVIDENCE, Quoter, cite
 from ptcheck.matching import SectionHits, evaluate
 from ptcheck.regions import Limb, RegionFinder, Unit, matches, wording
 from ptcheck.results import Evidence, ItemResult, Offence, Status
 from ptcheck.roles import Roles, outside_spans
 from ptcheck.structure import Structure, section_name
-
-NO_OFFENCE = "No trafficking-in-persons offence found"
-GENERAL_PART = (
-    " Many legal systems place this in the general part of the criminal code:"
-    " check there, and cite it (or waive the item) if it applies to this offence."
-)
 
 
 class Judge:
@@ -38,7 +32,9 @@ class Judge:
         self.regions = self.finder.find()
         self.read = [i for i in self.regions.kept if hits[i].by_term]  # sections with any term
         self._narrowable_units: list[tuple[SectionHits, list[Evidence]]] | None = None
-        self.no_means, self.no_means_children = self._means_free()
+        self.broader = {
+            name: self._lacking(broadening) for name, broadening in checklist.broadenings.items()
+        }
 
     # ------------------------------------------------------------------ regions
 
@@ -81,34 +77,33 @@ class Judge:
 
     # ------------------------------------------------------------------ broadening
 
-    def _means_free(self) -> tuple[list[Evidence], list[Evidence]]:
-        """Evidence of an offence that needs no means: (for everyone, for children)."""
+    def _lacking(self, broadening: Broadening) -> list[Evidence]:
+        """Evidence of principal limbs that lack the element a broadening names (for
+        instance, no means at all): the offence is broader than the instrument there."""
         locate = self.checklist.locate
-        if locate.means is None:
-            return [], []
-        general: list[Evidence] = []
-        children: list[Evidence] = []
+        element = locate.named(broadening.lacks)
+        left_out = locate.named(broadening.except_limbs) if broadening.except_limbs else None
+        assert element is not None  # checked when the checklist is loaded
         definitions = self._offence_definitions()
-        defined_means = any(
-            matches(locate.means, self.roles.outside_purpose(u.hits)) for u in definitions
-        )
+        defined = any(matches(element, self.roles.outside_purpose(u.hits)) for u in definitions)
         shared = self._shared(lambda index: self.roles.means_hits(index))
+        evidence: list[Evidence] = []
         for limb in self.regions.limbs:
-            # A means in the limb, or in a part of its section that is no limb of its own
-            # ("(2) The means are threats, force ..."), is required of it.
-            if matches(locate.means, limb.means) or matches(
-                locate.means, _beyond(shared[limb.section], limb)
+            if left_out is not None and matches(left_out, limb.words):
+                continue
+            # The element in the limb, or in a part of its section that is no limb of its
+            # own ("(2) The means are threats, force ..."), is required of it.
+            if matches(element, limb.means) or matches(
+                element, _beyond(shared[limb.section], limb)
             ):
                 continue
             own_conduct = locate.conduct is None or matches(locate.conduct, limb.hits)
-            if not own_conduct and defined_means:
-                continue  # its acts and means are those of the definition it uses
-            evidence = self._limb_evidence(limb)
-            child_only = matches(locate.child_offence, limb.words)
-            (children if child_only else general).extend(evidence)
-        if self.regions.definition_only and definitions and not defined_means:
-            general.append(self._definition_place(definitions[0]))
-        return general, general + children
+            if not own_conduct and defined:
+                continue  # its elements are those of the definition it uses
+            evidence.extend(self._limb_evidence(limb))
+        if self.regions.definition_only and definitions and not defined:
+            evidence.append(self._definition_place(definitions[0]))
+        return evidence
 
     def _limb_evidence(self, limb: Limb) -> list[Evidence]:
         locate = self.checklist.locate
@@ -130,7 +125,7 @@ class Judge:
             return self._result(
                 item,
                 "missing",
-                f"{NO_OFFENCE}: nothing here for this item to attach to.",
+                f"{self.checklist.messages.no_offence}: nothing here for this item to attach to.",
                 nearest=self._nearest(item),
             )
         if item.kind == "absence":
@@ -143,23 +138,14 @@ class Judge:
             found, via = self._find(item.met, units, family)
             if found:
                 lacking = f" {' '.join(item.lacking.split())}" if item.lacking else ""
-                message = f"Only for children ({cite(found)}).{lacking}"
+                message = f"{self.checklist.messages.victim_class_only} ({cite(found)}).{lacking}"
                 return self._result(item, "partial", message, evidence=found)
         if found:
             return self._result(item, "met", self._found_message(found, via), evidence=found)
-        broader = (
-            self.no_means
-            if item.broader_if == "no_means"
-            else (self.no_means_children if item.broader_if == "no_means_for_children" else [])
-        )
+        broader = self.broader.get(item.broader_if or "")
         if broader:
-            message = (
-                f"No means required ({cite(broader[:1])}): broader than Article 3(a),"
-                " so this means is covered."
-                if item.broader_if == "no_means"
-                else f"The offence needs no means ({cite(broader[:1])}),"
-                " so a child is protected without any."
-            )
+            template = self.checklist.broadenings[item.broader_if or ""].message
+            message = " ".join(template.split()).replace("{where}", cite(broader[:1]))
             return self._result(item, "met", message, evidence=broader[:2])
         partial, via = self._find(item.partial, units, item.family())
         if partial:
@@ -179,8 +165,8 @@ class Judge:
         message = f"Not found in {where} ({names})."
         if nearest:
             message += f" Nearest passage: {cite(nearest[:1])}."
-        if item.category == "criminalization" and item.where != "offence":
-            message += GENERAL_PART
+        if item.hint:
+            message += f" {' '.join(item.hint.split())}"
         return self._result(item, "missing", message, nearest=nearest)
 
     def _units(self, item: Item) -> list[Unit]:
@@ -211,7 +197,7 @@ class Judge:
     def _for_adults(self, units: list[Unit], wanted: Pattern | None) -> list[Unit]:
         """The units cut into limbs, leaving out the limbs about children only (a unit the
         item's pattern does not match is kept whole: no limb of it can match)."""
-        pattern = self.checklist.locate.child_limb
+        pattern = self.checklist.locate.victim_class_limb
         kept: list[Unit] = []
         for unit in units:
             whole = (
@@ -262,7 +248,7 @@ class Judge:
         A limb for children only does not open the scope for everyone (an adult limb that
         needs a border crossing is not widened by a child limb that does not).
         """
-        child = self.checklist.locate.child_offence
+        child = self.checklist.locate.victim_class_offence
         limbs = [lb for lb in self.regions.limbs if not matches(child, lb.words)]
         limbs = limbs or self.regions.limbs
         if not limbs:

@@ -129,10 +129,19 @@ class ChecklistInfo:
     version: str
     title: str
     sha256: str = ""
+    no_offence: str = "No offence found"  # the checklist's words when there is none
+    requirement_label: str = "Requirement"  # its words before an item's requirement
 
     def as_dict(self) -> dict[str, Any]:
         """Builtins only."""
-        return {"id": self.id, "version": self.version, "title": self.title, "sha256": self.sha256}
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "sha256": self.sha256,
+            "no_offence": self.no_offence,
+            "requirement_label": self.requirement_label,
+        }
 
 
 @dataclass(frozen=True)

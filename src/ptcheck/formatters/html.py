@@ -102,18 +102,20 @@ def render_draft(document: Mapping[str, Any], text: str) -> str:
 
 def _gaps_part(document: Mapping[str, Any], gaps: list[Mapping[str, Any]]) -> str:
     """The open gaps; for a document with no offence, that one fact (not once per item)."""
+    checklist = document.get("checklist", {})
     if not document.get("offences") and not document.get("warnings"):
         return (
-            "<h2 id='gaps'>No offence</h2><p class='warning'>No trafficking-in-persons offence"
-            " was found, so every item is missing. If this is a trafficking law, the offence"
-            " may be worded in a way ptcheck does not read: check the language and the"
-            " offence provision.</p>"
+            f"<h2 id='gaps'>No offence</h2><p class='warning'>"
+            f"{escape(checklist.get('no_offence', 'No offence found'))}, so every item is"
+            " missing. If this law does create such an offence, it may be worded in a way"
+            " ptcheck does not read: check the language and the offence provision.</p>"
         )
-    listed = "".join(_gap(item) for item in gaps) or "<p>None: every item is met.</p>"
+    label = checklist.get("requirement_label", "Requirement")
+    listed = "".join(_gap(item, label) for item in gaps) or "<p>None: every item is met.</p>"
     return f"<h2 id='gaps'>Gaps ({len(gaps)})</h2>{listed}"
 
 
-def _gap(item: Mapping[str, Any]) -> str:
+def _gap(item: Mapping[str, Any], label: str) -> str:
     nearest = "".join(
         f"<p><b>Nearest passage:</b> {_evidence_link(item, found, 'nearest')}</p>"
         for found in item.get("nearest", [])[:1]
@@ -124,7 +126,7 @@ def _gap(item: Mapping[str, Any]) -> str:
         f"<summary><span class='badge {item['status']}'>{escape(item['status'])}</span> "
         f"<code>{escape(item['id'])}</code> {escape(item['title'])}</summary>"
         f"<p>{escape(item['message'])}</p>{quotes}{nearest}"
-        f"<p><b>The Protocol requires:</b> {escape(item['requirement'])}</p>"
+        f"<p><b>{escape(label)}:</b> {escape(item['requirement'])}</p>"
         f"<p><b>To close it:</b> {escape(item['guidance'])}</p></details>"
     )
 

@@ -77,7 +77,8 @@ def _gaps(console: Console, result: DocumentResult, options: RenderOptions) -> N
         lines += [_quote(found, verbose) for found in item.evidence]
         if item.status == "missing" and item.nearest and "Nearest passage" not in item.message:
             lines.append(Text.assemble(("Nearest: ", "bold"), _quote(item.nearest[0], verbose)))
-        lines.append(Text.assemble(("The Protocol requires: ", "bold"), item.requirement))
+        label = f"{result.checklist.requirement_label}: "
+        lines.append(Text.assemble((label, "bold"), item.requirement))
         lines.append(Text.assemble(("To close it: ", "bold"), item.guidance))
         for line in lines:
             console.print(_indented(line))
@@ -140,7 +141,7 @@ def _summary_line(result: DocumentResult) -> Text:
     was found)."""
     counts = {s: sum(i.status == s for i in result.items) for s in STATUS_LOOK}
     if not result.offences and not result.warnings:
-        tally = "no trafficking-in-persons offence found"
+        tally = result.checklist.no_offence.lower()
     else:
         tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n or s != "waived")
     return Text.assemble(
