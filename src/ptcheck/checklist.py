@@ -205,7 +205,7 @@ class Locators(StrictModel):
     """
 
     model_config = ConfigDict(extra="allow", frozen=True, strict=True)
-    __pydantic_extra__: dict[str, Pattern] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, Pattern] = Field(init=False)
 
     offence: Pattern
     exclude: Pattern | None = None
