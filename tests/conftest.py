@@ -13,6 +13,8 @@ from ptcheck.checklist import LoadedChecklist, load_checklist
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_LAWS = ROOT / "sample_laws"
 CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT = load_checklist().checklist  # the default checklist: tests that run it count its items
+DEFAULT_ITEMS = len(DEFAULT.items)
 
 
 @pytest.fixture(scope="session")

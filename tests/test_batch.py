@@ -20,7 +20,7 @@ from ptcheck.batch import collect, safe_output_path
 from ptcheck.cli import app
 from ptcheck.errors import PtcheckError
 
-from .conftest import CHROMIUM, SAMPLE_LAWS, chromium
+from .conftest import CHROMIUM, DEFAULT_ITEMS, SAMPLE_LAWS, chromium
 
 runner = CliRunner()
 LAWS = ["model_complete.txt", "women_children_only.txt", "no_ancillary_offences.txt"]
@@ -73,7 +73,9 @@ def test_one_bad_file_never_stops_the_batch(folder: Path, tmp_path: Path) -> Non
         "by_verdict": {"compliant": 1, "partial": 2},
     }
     assert [f["path"] for f in data["failed"]] == [str(folder / "broken.txt")]
-    assert all(d["schema_version"] == 1 and len(d["items"]) == 34 for d in data["documents"])
+    assert all(
+        d["schema_version"] == 1 and len(d["items"]) == DEFAULT_ITEMS for d in data["documents"]
+    )
     rows = list(csv.reader(io.StringIO((out / "matrix.csv").read_text())))
     assert rows[0][:4] == ["path", "score", "verdict", "act.recruitment"]
     assert len(rows) == 5

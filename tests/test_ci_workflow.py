@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from ptcheck.cli import app
 
-from .conftest import SAMPLE_LAWS
+from .conftest import DEFAULT_ITEMS, SAMPLE_LAWS
 
 runner = CliRunner()
 COMPLETE = SAMPLE_LAWS / "model_complete.txt"
@@ -41,7 +41,7 @@ def test_sarif_validates_against_the_schema(hostile: Path) -> None:
     log = json.loads(result.stdout)
     jsonschema.Draft4Validator(schema).validate(log)
     run = log["runs"][0]
-    assert len(run["tool"]["driver"]["rules"]) == 34
+    assert len(run["tool"]["driver"]["rules"]) == DEFAULT_ITEMS
     attempt = next(r for r in run["tool"]["driver"]["rules"] if r["id"] == "crim.attempt")
     assert attempt["defaultConfiguration"]["level"] == "warning"  # recommended
     assert attempt["help"]["text"].startswith("Provide that a person who attempts")
@@ -62,7 +62,7 @@ def test_junit_has_a_case_per_item_and_survives_hostile_text(hostile: Path) -> N
     suite = root.find("testsuite")
     assert suite is not None and suite.get("name") == str(hostile)
     cases = suite.findall("testcase")
-    assert len(cases) == 34
+    assert len(cases) == DEFAULT_ITEMS
     failed = [c.get("name") for c in cases if c.find("failure") is not None]
     assert failed == ["crim.attempt", "crim.accomplice", "crim.organizing"]
     assert suite.get("failures") == "3"
@@ -83,7 +83,7 @@ def test_github_annotations_are_escaped(hostile: Path) -> None:
 def test_markdown_table_survives_pipes_and_backticks(hostile: Path) -> None:
     result = runner.invoke(app, ["analyze", str(hostile), "-f", "markdown"])
     rows = [line for line in result.stdout.split("\n") if line.startswith("| `")]
-    assert len(rows) == 34
+    assert len(rows) == DEFAULT_ITEMS
     for row in rows:
         unescaped = row.replace("\\|", "")
         assert unescaped.count("|") == 4, row

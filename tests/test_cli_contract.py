@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SAMPLE_LAWS
+from .conftest import DEFAULT_ITEMS, SAMPLE_LAWS
 from .test_languages import ptcheck_command
 
 LAW = str(SAMPLE_LAWS / "model_complete.txt")
@@ -125,7 +125,7 @@ def test_standard_input_is_read_with_the_name_given() -> None:
 def test_line_format_is_file_line_column_status_item_message() -> None:
     done = _run("analyze", str(SAMPLE_LAWS / "force_threats_only.txt"), "-f", "line")
     lines = done.stdout.splitlines()
-    assert len(lines) == 34
+    assert len(lines) == DEFAULT_ITEMS
     law = SAMPLE_LAWS / "force_threats_only.txt"
     assert lines[0] == f"{law}:25:48: met act.recruitment Found in 3(1) “recruits”."
     assert lines[7].startswith(f"{law}:") and " missing means.coercion Not found in " in lines[7]

@@ -16,7 +16,7 @@ from ptcheck.batch import BatchOptions, run_batch
 from ptcheck.checklist import LoadedChecklist
 from ptcheck.cli import app
 
-from .conftest import SAMPLE_LAWS
+from .conftest import DEFAULT_ITEMS, SAMPLE_LAWS
 from .test_documents import _pdf
 
 runner = CliRunner()
@@ -147,7 +147,7 @@ def test_a_long_single_line_is_analysed(tmp_path: Path) -> None:
     result = runner.invoke(app, ["analyze", str(path), "-f", "json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["document"]["lines"] == 1 and len(data["items"]) == 34
+    assert data["document"]["lines"] == 1 and len(data["items"]) == DEFAULT_ITEMS
 
 
 def test_html_scripts_are_ignored(tmp_path: Path) -> None:

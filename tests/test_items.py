@@ -16,18 +16,31 @@ import pytest
 import yaml
 
 from ptcheck.analysis import Analyzer
-from ptcheck.checklist import load_checklist
+from ptcheck.checklist import bundled_checklists, load_checklist
 
 CASES_DIR = Path(__file__).parent / "cases"
 
 
 def _checklist_examples() -> list[Any]:
+    """Every example of every bundled checklist."""
     params = []
-    for item in load_checklist().checklist.items:
-        for status in ("met", "partial", "missing"):
-            for index, text in enumerate(getattr(item.examples, status)):
-                params.append(pytest.param(item.id, text, status, id=f"{item.id}-{status}-{index}"))
+    for name, path in bundled_checklists().items():
+        for item in load_checklist(path).checklist.items:
+            for status in ("met", "partial", "missing"):
+                for index, text in enumerate(getattr(item.examples, status)):
+                    label = f"{name}:{item.id}-{status}-{index}"
+                    params.append(pytest.param(name, item.id, text, status, id=label))
     return params
+
+
+_ANALYZERS: dict[str, Analyzer] = {}
+
+
+def bundled_analyzer(name: str) -> Analyzer:
+    """An analyzer of the bundled checklist `name`, built once per test session."""
+    if name not in _ANALYZERS:
+        _ANALYZERS[name] = Analyzer(load_checklist(bundled_checklists()[name]))
+    return _ANALYZERS[name]
 
 
 def _case_files() -> list[Any]:
@@ -42,13 +55,13 @@ def _case_files() -> list[Any]:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "example" in metafunc.fixturenames:
-        metafunc.parametrize("item_id,example,status", _checklist_examples())
+        metafunc.parametrize("checklist,item_id,example,status", _checklist_examples())
     if "case" in metafunc.fixturenames:
         metafunc.parametrize("case", _case_files())
 
 
-def test_checklist_example(analyzer: Analyzer, item_id: str, example: str, status: str) -> None:
-    result = analyzer.analyze_text(example).item(item_id)
+def test_checklist_example(checklist: str, item_id: str, example: str, status: str) -> None:
+    result = bundled_analyzer(checklist).analyze_text(example).item(item_id)
     assert result.status == status, result.message
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from ptcheck.analysis import Analyzer
-from ptcheck.results import STATUSES
+from ptcheck.checklist import DEFAULT_CHECKLIST, bundled_checklists
+from ptcheck.selftest import law_mismatches, sample_laws
 
 from .conftest import SAMPLE_LAWS
+from .test_items import bundled_analyzer
 
 LAWS = sorted(SAMPLE_LAWS.rglob("*.txt"))  # English at the top, other languages in <code>/
 
@@ -39,28 +41,49 @@ def test_every_language_has_a_compliant_and_a_deficient_law(language: str) -> No
     verdicts = {
         yaml.safe_load(law.with_suffix(".expected.yaml").read_text(encoding="utf-8"))["verdict"]
         for law in LAWS
-        if law.parent.name == language
+        if law.parent == SAMPLE_LAWS / language  # the default checklist's laws
     }
     assert "compliant" in verdicts
     assert verdicts - {"compliant"}
 
 
-@pytest.mark.parametrize("law", LAWS, ids=[str(law.relative_to(SAMPLE_LAWS)) for law in LAWS])
-def test_expected_statuses(analyzer: Analyzer, law: Path) -> None:
-    expected = yaml.safe_load(law.with_suffix(".expected.yaml").read_text(encoding="utf-8"))
-    result = analyzer.analyze_path(law)
-    wanted = {item.id: "met" for item in result.items}
-    if expected.get("missing") == "all":  # a decoy: nothing here is a trafficking offence
-        expected["missing"] = list(wanted)
-    for status in STATUSES:
-        for item_id in expected.get(status) or []:
-            assert item_id in wanted, f"unknown item {item_id} in sidecar"
-            wanted[item_id] = status
-    got = {item.id: item.status for item in result.items}
-    wrong = {k: (v, got[k]) for k, v in wanted.items() if got[k] != v}
-    assert not wrong, f"(expected, got): {wrong}"
-    assert result.verdict == expected["verdict"]
-    assert result.document.language == expected.get("language", "en")
-    for item in result.items:
-        if item.status == "met":
-            assert item.evidence, f"{item.id} is met without evidence"
+SIDECARS = [
+    (law, expected)
+    for names in ({name} for name in bundled_checklists())
+    for law, expected in sample_laws(SAMPLE_LAWS, names)
+]
+
+
+def test_every_sample_law_has_a_sidecar_and_every_checklist_sample_laws() -> None:
+    assert {law for law, _ in SIDECARS} == set(LAWS)
+    named = {expected.get("checklist", DEFAULT_CHECKLIST) for _, expected in SIDECARS}
+    assert named == set(bundled_checklists())
+
+
+@pytest.mark.parametrize(
+    "law,expected", SIDECARS, ids=[str(law.relative_to(SAMPLE_LAWS)) for law, _ in SIDECARS]
+)
+def test_expected_statuses(law: Path, expected: dict[str, Any]) -> None:
+    analyzer = bundled_analyzer(expected.get("checklist", DEFAULT_CHECKLIST))
+    assert law_mismatches(analyzer, law, expected) == []
+
+
+def test_a_smuggling_law_needing_no_benefit_is_reported_broader() -> None:
+    result = bundled_analyzer("som-protocol").analyze_path(SAMPLE_LAWS / "som" / "no_benefit.txt")
+    benefit = result.item("smuggling.benefit")
+    assert benefit.status == "met"
+    assert benefit.message.startswith("No financial or other material benefit required (1(1)")
+    assert "broader than Article 6(1)" in benefit.message
+    assert "broader than Article 3(a)" in result.item("smuggling.non_nationals").message
+
+
+def test_each_checklist_reads_the_other_s_laws_as_no_offence() -> None:
+    smuggling = bundled_analyzer("som-protocol")
+    trafficking = bundled_analyzer("tip-protocol")
+    for law in (SAMPLE_LAWS / "model_complete.txt", SAMPLE_LAWS / "es" / "ley_modelo.txt"):
+        result = smuggling.analyze_path(law)
+        assert result.verdict == "no-offence"
+        assert result.summary == "No migrant-smuggling offence found: every item is missing."
+    for law in sorted((SAMPLE_LAWS / "som").rglob("*.txt")):
+        if not law.stem.startswith("decoy"):
+            assert trafficking.analyze_path(law).verdict == "no-offence", law

@@ -14,7 +14,14 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 import typer
 
 from ptcheck import __version__
-from ptcheck.errors import EXIT_BELOW_THRESHOLD, EXIT_OK, EXIT_USAGE, ChecklistError, PtcheckError
+from ptcheck.errors import (
+    EXIT_BELOW_THRESHOLD,
+    EXIT_OK,
+    EXIT_USAGE,
+    ChecklistError,
+    PtcheckError,
+    printable,
+)
 
 if TYPE_CHECKING:
     from ptcheck.analysis import Analyzer
@@ -24,7 +31,8 @@ if TYPE_CHECKING:
     from ptcheck.waivers import Waiver
 
 app = typer.Typer(
-    help="Check a statute against the UN Trafficking in Persons Protocol (Articles 3 and 5).",
+    help="Check a statute against an international instrument, item by item, with the"
+    " statute's own words as evidence (the instruments: ptcheck checklist list).",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -40,7 +48,10 @@ LANGUAGE_OPTION = typer.Option(
     help="Read documents in this language (en, de, es, fr, it, pt) instead of detecting it.",
 )
 CHECKLIST_OPTION = typer.Option(
-    None, "--checklist", help="A checklist YAML file instead of the bundled one.", dir_okay=False
+    None,
+    "--checklist",
+    help="A bundled checklist by name (ptcheck checklist list) or a checklist YAML file"
+    " (default: the bundled default).",
 )
 DEBUG_OPTION = typer.Option(False, "--debug", help="Show a full traceback on errors.")
 
@@ -83,7 +94,7 @@ def _root(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
-    """ptcheck: how far a statute gives effect to the Trafficking in Persons Protocol."""
+    """ptcheck: how far a statute gives effect to an instrument, item by item."""
 
 
 def _fail(error: PtcheckError, debug: bool) -> NoReturn:
@@ -95,16 +106,16 @@ def _fail(error: PtcheckError, debug: bool) -> NoReturn:
     raise typer.Exit(error.exit_code)
 
 
-def _load(path: Path | None) -> LoadedChecklist:
-    from ptcheck.checklist import load_checklist
+def _load(name: str | None) -> LoadedChecklist:
+    """The checklist a bundled name or a path names (None: the default one)."""
+    from ptcheck.checklist import checklist_path, load_checklist
 
-    return load_checklist(path)
+    return load_checklist(checklist_path(name))
 
 
-def _configured_checklist(flag: Path | None) -> LoadedChecklist:
-    """The checklist named by the flag, else by the configuration, else the bundled one."""
-    configured = _settings(checklist=str(flag) if flag else None).get("checklist")
-    return _load(Path(configured) if configured else None)
+def _configured_checklist(flag: str | None) -> LoadedChecklist:
+    """The checklist named by the flag, else by the configuration, else the default one."""
+    return _load(_settings(checklist=flag).get("checklist"))
 
 
 def _color(no_color: bool, output: Path | None) -> bool:
@@ -196,7 +207,7 @@ def analyze(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the report to this file."
     ),
-    checklist: Path | None = CHECKLIST_OPTION,
+    checklist: str | None = CHECKLIST_OPTION,
     fail_under: float | None = typer.Option(
         None, "--fail-under", min=0, max=100, help="Exit 1 when a score is below this (0-100)."
     ),
@@ -230,14 +241,14 @@ def analyze(
             raise PtcheckError("--verbose and --quiet exclude each other")
         config = _settings(
             format=output_format,
-            checklist=str(checklist) if checklist else None,
+            checklist=checklist,
             fail_under=fail_under,
             fail_on=fail_on,
             max_size=max_size,
         )
         _check_choice("format", config.get("format"), FORMATS)
         _severities(config.get("fail_on"))
-        analyzer = _analyzer(_load(_path(config.get("checklist"))), language)
+        analyzer = _analyzer(_load(config.get("checklist")), language)
     except PtcheckError as error:
         _fail(error, debug)
     waivers = _waivers(config)
@@ -308,10 +319,6 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...] | set[str]) ->
         raise PtcheckError(f"unknown {name} {value!r} (choose from {', '.join(choices)})")
 
 
-def _path(value: str | None) -> Path | None:
-    return Path(value) if value else None
-
-
 def _exit_code(
     results: list[DocumentResult], failed: int, fail_under: float | None, fail_on: str | None
 ) -> int:
@@ -377,7 +384,7 @@ def diff(
     old: Path = typer.Argument(..., help="The earlier version of the draft."),
     new: Path = typer.Argument(..., help="The later version."),
     output_format: str = typer.Option("text", "--format", "-f", help="text, json or markdown."),
-    checklist: Path | None = CHECKLIST_OPTION,
+    checklist: str | None = CHECKLIST_OPTION,
     language: str | None = LANGUAGE_OPTION,
     config_file: Path | None = CONFIG_OPTION,
     isolated: bool = ISOLATED_OPTION,
@@ -393,7 +400,7 @@ def diff(
     try:
         _check_choice("format", output_format, ("text", "json", "markdown"))
         config = _settings(checklist=str(checklist) if checklist else None)
-        analyzer = _analyzer(_load(_path(config.get("checklist"))), language)
+        analyzer = _analyzer(_load(config.get("checklist")), language)
         waivers = _waivers(config)
         before = analyzer.analyze_path(old, config.get("max_size"), waivers)
         after = analyzer.analyze_path(new, config.get("max_size"), waivers)
@@ -425,7 +432,7 @@ def batch(
     output_format: str = typer.Option(
         "text", "--format", "-f", help="text (summary), json or csv to stdout."
     ),
-    checklist: Path | None = CHECKLIST_OPTION,
+    checklist: str | None = CHECKLIST_OPTION,
     fail_under: float | None = typer.Option(
         None, "--fail-under", min=0, max=100, help="Exit 1 when a score is below this."
     ),
@@ -465,9 +472,9 @@ def batch(
             fail_on=fail_on,
             max_size=max_size,
             time_limit=time_limit,
-            checklist=str(checklist) if checklist else None,
+            checklist=checklist,
         )
-        loaded = _load(_path(config.get("checklist")))
+        loaded = _load(config.get("checklist"))
         if language is not None:
             _check_choice("language", language, _languages(loaded))
         lock = _claim_output_folder(out) if out is not None else None
@@ -615,7 +622,7 @@ def evaluate(
     folder: Path = typer.Argument(
         ..., help="A folder of labelled statutes: <id>/<id>.txt + <id>/<id>.yaml."
     ),
-    checklist: Path | None = CHECKLIST_OPTION,
+    checklist: str | None = CHECKLIST_OPTION,
     min_accuracy: float | None = typer.Option(
         None, "--min-accuracy", min=0, max=1, help="Exit 1 when item accuracy is below this (0-1)."
     ),
@@ -632,7 +639,8 @@ def evaluate(
         )
         raise typer.Exit(EXIT_USAGE)
     try:
-        evaluation = evaluate_folder(Analyzer(_configured_checklist(checklist)), folder)
+        loaded = _configured_checklist(checklist)
+        evaluation = evaluate_folder(Analyzer(loaded), folder, loaded.path.stem)
     except PtcheckError as error:
         _fail(error, debug)
     if output_format == "json":
@@ -658,7 +666,7 @@ def evaluate(
 @app.command()
 def explain(
     item_id: str = typer.Argument(..., help="An item id, e.g. means.abuse_of_vulnerability."),
-    checklist: Path | None = CHECKLIST_OPTION,
+    checklist: str | None = CHECKLIST_OPTION,
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """Explain one checklist item: what it requires, how it is found, how to close the gap."""
@@ -710,7 +718,7 @@ WHERE = {
 
 @checklist_app.command("validate")
 def checklist_validate(
-    file: Path = typer.Argument(..., help="The checklist YAML file to check."),
+    file: str = typer.Argument(..., help="The checklist YAML file (or bundled name) to check."),
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """Check a checklist file; print every problem as file:line:col: key.path: message."""
@@ -734,6 +742,60 @@ def checklist_validate(
         )
 
 
+@checklist_app.command("list")
+def checklist_list(debug: bool = DEBUG_OPTION) -> None:
+    """List the bundled checklists: name (for --checklist), id, version, languages, items."""
+    from ptcheck.checklist import DEFAULT_CHECKLIST, bundled_checklists, load_checklist
+
+    for name, path in bundled_checklists().items():
+        try:
+            checklist = load_checklist(path).checklist
+        except PtcheckError as error:
+            _fail(error, debug)
+        default = " (default)" if name == DEFAULT_CHECKLIST else ""
+        typer.echo(
+            f"{name}{default}: {checklist.id} {checklist.version}, {len(checklist.items)} items,"
+            f" languages {', '.join(checklist.languages)}: {checklist.title}"
+        )
+
+
+@checklist_app.command("test")
+def checklist_test(
+    checklist: str = typer.Argument(..., help="A bundled checklist's name or a checklist file."),
+    laws: Path | None = typer.Option(
+        None,
+        "--laws",
+        help="Sample laws with sidecars (law.expected.yaml) to run too (default: the"
+        " sample_laws folder beside the checklists folder, when there is one).",
+    ),
+    debug: bool = DEBUG_OPTION,
+) -> None:
+    """Run a checklist's examples, and the sample laws whose sidecars name it; exit 1 on
+    any result that differs from what is expected."""
+    from ptcheck.analysis import Analyzer
+    from ptcheck.selftest import run_selftest
+
+    try:
+        loaded = _load(checklist)
+        if laws is None and loaded.path.parent.name == "checklists":
+            beside = loaded.path.parent.parent / "sample_laws"
+            laws = beside if beside.is_dir() else None
+        if laws is not None and not laws.is_dir():
+            raise PtcheckError(f"{laws}: --laws names a folder of sample laws")
+        outcome = run_selftest(Analyzer(loaded), loaded.path.stem, laws)
+    except PtcheckError as error:
+        _fail(error, debug)
+    for mismatch in outcome.mismatches:
+        typer.echo(f"FAIL {printable(mismatch)}")
+    where = f" in {laws}" if laws is not None else " (no sample laws folder: --laws DIR)"
+    typer.echo(
+        f"{loaded.path.stem}: {outcome.examples} examples, {outcome.laws} sample laws{where}:"
+        f" {len(outcome.mismatches)} mismatches"
+    )
+    if outcome.mismatches:
+        raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+
 @checklist_app.command("schema")
 def checklist_schema() -> None:
     """Print the JSON Schema of checklist files (for editors)."""
@@ -744,7 +806,7 @@ def checklist_schema() -> None:
 
 @checklist_app.command("show")
 def checklist_show(
-    checklist: Path | None = CHECKLIST_OPTION,
+    checklist: str | None = CHECKLIST_OPTION,
     debug: bool = DEBUG_OPTION,
 ) -> None:
     """List the items of a checklist as a table."""

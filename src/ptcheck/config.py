@@ -140,7 +140,7 @@ def load_config(
         if key == "waive" and not all(isinstance(v, str) for v in value.values()):
             problems.append(f"{path}:{line}: waive maps item ids to reasons (strings)")
             continue
-        if key == "checklist":
+        if key == "checklist" and not _bundled_name(value, path.parent):
             value = str((path.parent / value).resolve())
         config.values[key] = value
         config.sources[key] = f"{path}:{line}"
@@ -148,6 +148,13 @@ def load_config(
         raise PtcheckError("\n".join(problems))
     config.path = path
     return config
+
+
+def _bundled_name(value: str, folder: Path) -> bool:
+    """True when a `checklist` setting names a bundled checklist, not a file in `folder`."""
+    from ptcheck.checklist import bundled_checklists
+
+    return value in bundled_checklists() and not (folder / value).exists()
 
 
 def _out_of_range(key: str, value: Any) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ptcheck.analysis import Analyzer
+from ptcheck.checklist import DEFAULT_CHECKLIST
 from ptcheck.errors import InputError, PtcheckError
 
 
@@ -123,6 +124,8 @@ def _read_labels(path: Path) -> dict[str, Any]:
     ]
     if wrong:
         raise InputError(path, f"expected: {wrong[0]!r} must map an item id to true or false")
+    if not isinstance(data.get("checklist", ""), str):
+        raise InputError(path, "checklist must be a checklist's name or id")
     contested = data.get("contested")
     if contested is not None and (
         not isinstance(contested, list) or not all(isinstance(c, str) for c in contested)
@@ -131,16 +134,26 @@ def _read_labels(path: Path) -> dict[str, Any]:
     return data
 
 
-def evaluate_folder(analyzer: Analyzer, folder: Path) -> Evaluation:
-    """Analyse every labelled statute in `folder` and compare with its labels."""
+def evaluate_folder(analyzer: Analyzer, folder: Path, name: str = DEFAULT_CHECKLIST) -> Evaluation:
+    """Analyse every labelled statute in `folder` whose labels are for this checklist (its
+    bundled `name` or its id; labels without `checklist:` are for the default one) and
+    compare with its labels."""
     evaluation = Evaluation()
     for checklist_item in analyzer.checklist.items:
         evaluation.per_item[checklist_item.id] = Counter()
+    names = {name, analyzer.checklist.id}
     for text, labels_path in labelled_statutes(folder):
         score = StatuteScore(text.stem, "")
-        evaluation.statutes.append(score)
         try:
             labels = _read_labels(labels_path)
+        except PtcheckError as error:
+            score.error = error.message
+            evaluation.statutes.append(score)
+            continue
+        if labels.get("checklist", DEFAULT_CHECKLIST) not in names:
+            continue  # labelled against another checklist
+        evaluation.statutes.append(score)
+        try:
             score.kind = str(labels.get("kind", ""))
             result = analyzer.analyze_path(text)
         except PtcheckError as error:

@@ -220,8 +220,12 @@ class Judge:
         return f"Found in {cite(found)}."
 
     def _judge_absence(self, item: Item) -> ItemResult:
-        """Met unless every principal limb of the offence is narrowed."""
+        """Met unless every principal limb of the offence is narrowed (`where: offence`), or
+        unless any provision the item reads matches (`related`, `document`: "the migrant
+        who enters illegally commits an offence" anywhere is the gap)."""
         assert item.narrowing is not None
+        if item.where != "offence":
+            return self._judge_absence_anywhere(item)
         narrowed: list[Evidence] = []
         open_places: list[Evidence] = []
         if self._narrowable_units is None:
@@ -240,6 +244,23 @@ class Judge:
         return self._result(
             item, "missing", f"The offence is narrowed by {cite(narrowed)}.", evidence=narrowed
         )
+
+    def _judge_absence_anywhere(self, item: Item) -> ItemResult:
+        assert item.narrowing is not None
+        family = item.family()
+        found: list[Evidence] = []
+        for unit in self.regions.units(self.hits, item.where, self.read):
+            match = evaluate(item.narrowing, unit.hits, family)
+            if match is not None:
+                found += self.quoter.hits(match.evidence)
+        if found:
+            return self._result(item, "missing", f"Found in {cite(found)}.", evidence=found)
+        where = [e for i in self.offences[:2] for e in self._section_evidence(i)] or [
+            self._definition_place(u) for u in self._offence_definitions()[:1]
+        ]
+        names = ", ".join(self.offence_names) or "the definition of the offence"
+        message = f"Nothing in the provisions read ({names}) does what this item rules out."
+        return self._result(item, "met", message, evidence=where[:2])
 
     def _narrowable(self) -> list[tuple[SectionHits, list[Evidence]]]:
         """What may narrow the offence: each principal limb, with the words of its section
