@@ -257,7 +257,7 @@ class Messages(StrictModel):
 
     no_offence: str = Field(default="No offence of this checklist found", min_length=1)
     requirement: str = "Requirement"  # the label before an item's requirement
-    victim_class_only: str = "Only for a narrower class of victims"  # see `adults_too`
+    victim_class_only: str = "Only in some limbs of the offence"  # see Item.adults_too
 
 
 Phrase = Annotated[str, Field(min_length=1, pattern=r"\S")]

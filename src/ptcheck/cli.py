@@ -665,7 +665,7 @@ def evaluate(
 
 @app.command()
 def explain(
-    item_id: str = typer.Argument(..., help="An item id, e.g. means.abuse_of_vulnerability."),
+    item_id: str = typer.Argument(..., help="An item id (ptcheck checklist show lists them)."),
     checklist: str | None = CHECKLIST_OPTION,
     debug: bool = DEBUG_OPTION,
 ) -> None:

@@ -23,19 +23,22 @@ def cell(text: str) -> str:
 def render_matrix(
     documents: Sequence[Mapping[str, Any]], failed: Sequence[Mapping[str, str]]
 ) -> str:
-    """path, score, verdict, then one status column per item; failed files with their error."""
+    """path, score, verdict, then one status column per item, the error and the checklist
+    (id and version); failed files with their error."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     item_ids = [item["id"] for item in documents[0]["items"]] if documents else []
-    writer.writerow(["path", "score", "verdict", *item_ids, "error"])
+    checklist = documents[0]["checklist"] if documents else {}
+    judged_by = f"{checklist.get('id', '')} {checklist.get('version', '')}".strip()
+    writer.writerow(["path", "score", "verdict", *item_ids, "error", "checklist"])
     for document in documents:
         writer.writerow(
             [cell(document["document"]["path"]), f"{document['score']:.1f}", document["verdict"]]
             + [item["status"] for item in document["items"]]
-            + [""]
+            + ["", cell(judged_by)]
         )
     for failure in failed:
         writer.writerow(
-            [cell(failure["path"]), "", "error", *[""] * len(item_ids), cell(failure["error"])]
+            [cell(failure["path"]), "", "error", *[""] * len(item_ids), cell(failure["error"]), ""]
         )
     return buffer.getvalue()

@@ -23,7 +23,9 @@ LEVEL = {"required": "error", "recommended": "warning"}
 
 def render(results: Sequence[DocumentResult], options: RenderOptions) -> str:
     """One SARIF log with one run; every document's gaps as results."""
-    rules = [_rule(item) for item in results[0].items] if results else []
+    checklist = results[0].checklist.as_dict() if results else {}
+    judged_by = {k: checklist[k] for k in ("id", "version", "title")} if checklist else {}
+    rules = [_rule(item, judged_by) for item in results[0].items] if results else []
     index = {rule["id"]: position for position, rule in enumerate(rules)}
     sarif_results = [
         _result(result, item, index[item.id])
@@ -45,13 +47,16 @@ def render(results: Sequence[DocumentResult], options: RenderOptions) -> str:
                 },
                 "results": sarif_results,
                 "columnKind": "unicodeCodePoints",
+                # one category per checklist, so code scanning keeps their alerts apart
+                "automationDetails": {"id": f"ptcheck/{judged_by.get('id', '')}/"},
+                "properties": {"checklist": judged_by},
             }
         ],
     }
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 
 
-def _rule(item: ItemResult) -> dict[str, Any]:
+def _rule(item: ItemResult, checklist: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": item.id,
         "name": "".join(part.capitalize() for part in item.id.replace(".", "_").split("_")),
@@ -59,7 +64,11 @@ def _rule(item: ItemResult) -> dict[str, Any]:
         "fullDescription": {"text": item.requirement},
         "help": {"text": item.guidance, "markdown": item.guidance},
         "defaultConfiguration": {"level": LEVEL.get(item.severity, "warning")},
-        "properties": {"category": item.category, "severity": item.severity},
+        "properties": {
+            "category": item.category,
+            "severity": item.severity,
+            "checklist": checklist.get("id", ""),
+        },
     }
 
 
