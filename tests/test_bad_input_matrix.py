@@ -249,7 +249,7 @@ ROWS = [
     Row("5", "2,000 chained definitions", ("analyze", "{chained_definitions}", "-q"), 0, bound=6),
     # 7: user mistakes are exit 2 with one line, never "internal error"
     Row("7", "--checklist names a folder", ("analyze", "{law}", "--checklist", "{tmp}"), 2,
-        r"(?s).*'--checklist'.*is a directory.*", "usage error"),
+        _error("is a directory, not a file"), "an invalid checklist"),
     Row("7", "/dev/zero as the checklist", ("analyze", "{law}", "--checklist", "/dev/zero"), 2,
         _error("/dev/zero: a device, not a regular file"), "a device"),
     Row("7", "checklist validate /dev/zero", ("checklist", "validate", "/dev/zero"), 2,

@@ -1,3 +1,3 @@
-"""ptcheck: check a statute against the UN Trafficking in Persons Protocol."""
+"""ptcheck: check a statute against an international instrument, item by item (checklists)."""
 
 __version__ = "0.1.0"
