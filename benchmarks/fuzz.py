@@ -3,7 +3,7 @@
     python benchmarks/fuzz.py [--documents 10000] [--checklists 2000] [--seed 1]
 
 Documents are mutations of the sample laws (and of a PDF and a .docx made from one),
-read and analysed; checklists are mutations of the default checklist, validated (and
+read and analysed; checklists are mutations of each bundled checklist, validated (and
 every 20th valid one used for an analysis). A crash is any exception other than the
 one-line user errors (InputError, ChecklistError), or a result that breaks the contract
 (an item missing or twice, a score outside 0-100, a met item without evidence).
@@ -133,7 +133,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     from ptcheck.analysis import Analyzer
-    from ptcheck.checklist import default_checklist_path, load_checklist, parse_checklist
+    from ptcheck.checklist import bundled_checklists, load_checklist, parse_checklist
     from ptcheck.documents import read_document
     from ptcheck.errors import PtcheckError
 
@@ -165,13 +165,14 @@ def main() -> int:
                     f"document {number} ({name} as {suffix}): {traceback.format_exc(limit=3)}"
                 )
             path.unlink()
-    checklist_text = default_checklist_path().read_text(encoding="utf-8")
+    bundled = sorted(bundled_checklists().values())  # every bundled checklist, in turn
     sample = (ROOT / "sample_laws" / "model_complete.txt").read_text(encoding="utf-8")
     valid = 0
     for number in range(args.checklists):
-        text = mutate(checklist_text.encode(), rnd).decode("utf-8", "replace")
+        original = bundled[number % len(bundled)]
+        text = mutate(original.read_bytes(), rnd).decode("utf-8", "replace")
         try:
-            checklist = parse_checklist(text, f"checklist{number}.yaml")
+            checklist = parse_checklist(text, f"checklist{number}.yaml", original.parent)
             valid += 1
             if valid % 20 == 0:
                 from ptcheck.checklist import LoadedChecklist

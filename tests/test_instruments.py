@@ -227,3 +227,8 @@ def test_eval_reads_only_the_labels_for_its_checklist(tmp_path: Path) -> None:
     assert '"labels": 1' in smuggling.stdout and '"smuggling"' in smuggling.stdout
     assert '"trafficking"' not in smuggling.stdout
     assert '"labels": 1' in trafficking.stdout and '"smuggling"' not in trafficking.stdout
+    (tmp_path / "smuggling" / "smuggling.yaml").unlink()
+    (tmp_path / "smuggling" / "smuggling.txt").unlink()
+    none = _run("eval", str(tmp_path), "--checklist", "som-protocol")
+    assert none.returncode == 2
+    assert none.stderr.endswith("no statute is labelled for the checklist som-protocol\n")

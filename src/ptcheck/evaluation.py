@@ -174,4 +174,6 @@ def evaluate_folder(analyzer: Analyzer, folder: Path, name: str = DEFAULT_CHECKL
                 score.false_met.append(item.id)
             elif expected and not predicted:
                 score.false_missing.append(item.id)
+    if not evaluation.statutes:
+        raise PtcheckError(f"{folder}: no statute is labelled for the checklist {name}")
     return evaluation
