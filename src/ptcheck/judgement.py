@@ -254,7 +254,8 @@ class Judge:
             if match is not None:
                 found += self.quoter.hits(match.evidence)
         if found:
-            return self._result(item, "missing", f"Found in {cite(found)}.", evidence=found)
+            message = f"What this item rules out is in {cite(found)}."
+            return self._result(item, "missing", message, evidence=found)
         where = [e for i in self.offences[:2] for e in self._section_evidence(i)] or [
             self._definition_place(u) for u in self._offence_definitions()[:1]
         ]
