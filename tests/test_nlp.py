@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ptcheck.nlp import FormExpander, blank_pipeline, expand_phrase
@@ -36,3 +38,26 @@ def test_phrases_inflect_content_words_only() -> None:
 def test_spanish_forms_come_from_the_spanish_table() -> None:
     expander = FormExpander("es", ["captar"])
     assert {"captar", "capta"} <= expander.forms("captar")
+
+
+def test_expanded_forms_are_cached_and_a_damaged_cache_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptcheck.checklist import load_checklist
+    from ptcheck.matching import TermMatcher
+
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", "")
+    checklist = load_checklist().checklist
+    uncached = TermMatcher(checklist, "es")
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
+    built = TermMatcher(checklist, "es")  # builds and stores
+    (stored,) = tmp_path.glob("forms-es-*.json.gz")
+    calls: list[int] = []
+    monkeypatch.setattr(TermMatcher, "_expand", lambda self, phrases: calls.append(1) or {})
+    cached = TermMatcher(checklist, "es")  # reads: no expansion, no lemma table
+    assert calls == []
+    assert cached.key_terms == built.key_terms == uncached.key_terms
+    assert cached.key_forms.keys() == uncached.key_forms.keys()
+    stored.write_bytes(b"not gzip")
+    TermMatcher(checklist, "es")
+    assert calls == [1]  # damaged: built again (here by the stub), never an error

@@ -21,6 +21,7 @@ from ptcheck.nlp import (
     MAX_FORMS_PER_PHRASE,
     FormExpander,
     blank_pipeline,
+    cached_forms,
     clitic_hyphen,
     expand_phrase,
     form_count,
@@ -118,16 +119,12 @@ class TermMatcher:
             ]
             for name in sorted(checklist.term_names())
         }
-        words = {
-            w for plist in phrases.values() for p in plist for w in p.replace("=", " ").split()
-        }
-        expander = FormExpander(language, words)
+        expanded = cached_forms(
+            {"language": language, "pack": pack.model_dump(mode="json"), "phrases": phrases},
+            lambda: self._expand(phrases),
+        )
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.names: dict[int, str] = {}
-        expanded = {
-            name: {combo for phrase in plist for combo in expand_phrase(phrase, expander, self.nlp)}
-            for name, plist in phrases.items()
-        }
         self._file_keys(expanded)
         for name, forms in expanded.items():
             if not forms:
@@ -137,6 +134,17 @@ class TermMatcher:
             self.names[key] = name
             self.matcher.add(name, docs)
         self.relevance = self._relevance(checklist)
+
+    def _expand(self, phrases: dict[str, list[str]]) -> dict[str, set[tuple[str, ...]]]:
+        """Every form of every phrase, by term (the lemma tables are read here)."""
+        words = {
+            w for plist in phrases.values() for p in plist for w in p.replace("=", " ").split()
+        }
+        expander = FormExpander(self.language, words)
+        return {
+            name: {combo for phrase in plist for combo in expand_phrase(phrase, expander, self.nlp)}
+            for name, plist in phrases.items()
+        }
 
     def _file_keys(self, expanded: dict[str, set[tuple[str, ...]]]) -> None:
         """File each phrase form under one of its words, the one fewest forms share.

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import itertools
 import json
+import os
 import re
+import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
-from importlib import resources
+from collections.abc import Callable, Iterable
+from importlib import metadata, resources
+from pathlib import Path
 from typing import Any
 
 from ptcheck.language import LanguagePack, load_pack
@@ -198,3 +202,60 @@ def _rejoin_markers(words: list[str]) -> list[str]:
         joined.append(f"={word}" if marker else word)
         marker = False
     return joined
+
+
+Forms = dict[str, set[tuple[str, ...]]]
+
+
+def cache_folder() -> Path | None:
+    """Where expanded forms are kept between runs: $PTCHECK_CACHE_DIR, else the user's
+    cache folder; None when PTCHECK_CACHE_DIR is empty (no cache)."""
+    chosen = os.environ.get("PTCHECK_CACHE_DIR")
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ptcheck"
+
+
+def cached_forms(source: dict[str, Any], build: Callable[[], Forms]) -> Forms:
+    """The forms `build` computes from `source` (the phrases of one checklist in one language
+    and its pack), read from the cache when the same source was expanded before.
+
+    The key is a digest of the source and of the versions of ptcheck, spaCy and
+    spacy-lookups-data, so any change builds them again. A cache that cannot be read or
+    written is skipped: it only saves time (reading a lemma table takes up to 2 s).
+    """
+    folder = cache_folder()
+    if folder is None:
+        return build()
+    versions = [_version(name) for name in ("ptcheck", "spacy", "spacy-lookups-data")]
+    digest = hashlib.sha256(
+        json.dumps([source, versions, MAX_FORMS_PER_PHRASE], sort_keys=True).encode()
+    ).hexdigest()
+    path = folder / f"forms-{source.get('language', '')}-{digest[:32]}.json.gz"
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as cached:
+            stored = json.load(cached)
+        return {name: {tuple(form) for form in forms} for name, forms in stored.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass  # not there yet, or damaged: build it
+    forms = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=".forms.", dir=folder)
+    except OSError:
+        return forms  # a read-only home: no cache, the same forms
+    try:
+        with os.fdopen(descriptor, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as out:
+            json.dump({name: sorted(found) for name, found in forms.items()}, out)
+        Path(temporary).replace(path)  # whole or not at all: a reader never sees half
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+    return forms
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return ""

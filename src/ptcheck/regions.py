@@ -177,6 +177,7 @@ class RegionFinder:
         self.lowered = structure.text.lower()
         self.defined_terms: list[str] = []  # terms defining the offence or its conduct
         self._limbs: dict[int, list[Limb]] = {}
+        self._ends: list[int] | None = None
 
     def find(self) -> Regions:
         """Every region, in dependency order."""
@@ -460,16 +461,25 @@ class RegionFinder:
     # ------------------------------------------------------------------ definitions
 
     def _definition_end(self, number: int) -> int:
+        """Where provision `number` ends: at the next provision of its level or above, or
+        of another section, else at its section's end (all found in one pass, on first use)."""
+        if self._ends is None:
+            self._ends = self._provision_ends()
+        return self._ends[number]
+
+    def _provision_ends(self) -> list[int]:
         provisions = self.structure.provisions
-        provision = provisions[number]
-        return next(
-            (
-                p.start
-                for p in itertools.islice(provisions, number + 1, None)
-                if p.level <= provision.level or p.section != provision.section
-            ),
-            self.structure.sections[provision.section].end,
-        )
+        sections = self.structure.sections
+        ends = [sections[p.section].end for p in provisions]
+        waiting: list[int] = []  # provisions whose end is not found yet, levels increasing
+        for number, provision in enumerate(provisions):
+            while waiting and (
+                provisions[waiting[-1]].section != provision.section
+                or provision.level <= provisions[waiting[-1]].level
+            ):
+                ends[waiting.pop()] = provision.start
+            waiting.append(number)
+        return ends
 
     def _followed_definitions(
         self, kept: list[int], offences: list[int], offence_text: str, offence_terms: dict[str, int]
