@@ -61,3 +61,47 @@ def test_expanded_forms_are_cached_and_a_damaged_cache_is_rebuilt(
     stored.write_bytes(b"not gzip")
     TermMatcher(checklist, "es")
     assert calls == [1]  # damaged: built again (here by the stub), never an error
+
+
+def _statutes() -> list[Path]:
+    from .conftest import CORPUS, SAMPLE_LAWS
+
+    laws = sorted(SAMPLE_LAWS.rglob("*.txt"))
+    return laws + (sorted(CORPUS.glob("*/*.txt")) if CORPUS.is_dir() else [])
+
+
+def test_the_phrase_index_finds_what_spacys_phrase_matcher_finds() -> None:
+    """The same (term, start, end) matches as a PhraseMatcher on LOWER built from the same
+    forms, on every sample law and, where it is beside the project, the labelled corpus."""
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+    from ptcheck.analysis import Analyzer
+    from ptcheck.checklist import bundled_checklists, load_checklist
+    from ptcheck.language import choose_language
+
+    compared = 0
+    references: dict[tuple[Path, str], PhraseMatcher] = {}
+    for path in bundled_checklists().values():
+        analyzer = Analyzer(load_checklist(path))
+        for law in _statutes():
+            text = law.read_text(encoding="utf-8")
+            language = choose_language(text, str(law), analyzer.checklist.languages, None)
+            matcher = analyzer.matcher(language)
+            if (path, language) not in references:
+                reference = PhraseMatcher(matcher.tokenizer.vocab, attr="LOWER")
+                for name, forms in matcher.forms.items():
+                    if forms:
+                        docs = [Doc(matcher.tokenizer.vocab, words=list(f)) for f in forms]
+                        reference.add(name, docs)
+                references[(path, language)] = reference
+            reference = references[(path, language)]
+            doc = matcher.tokenizer(text[:150_000])
+            expected = {
+                (matcher.tokenizer.vocab.strings[key], start, end)
+                for key, start, end in reference(doc)
+            }
+            got = matcher.index.matches(doc.to_array("LOWER").tolist())
+            assert len(got) == len(set(got)) and set(got) == expected, law
+            compared += len(expected)
+    assert compared > 10_000

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.language import load_pack
@@ -100,16 +100,47 @@ class SectionHits:
         return self._covered[family]
 
 
+class PhraseIndex:
+    """Every form of every term, as tuples of token hashes looked up by their first token.
+
+    It finds what spaCy's PhraseMatcher finds on the LOWER attribute (every occurrence of
+    every form, overlaps included) without building a Doc per form: a Spanish checklist
+    has 30,000 forms, and their Docs took most of the start-up.
+    """
+
+    def __init__(self, strings: Any, forms: dict[str, set[tuple[str, ...]]]) -> None:
+        by_first: dict[int, dict[int, dict[tuple[int, ...], list[str]]]] = {}
+        for name in sorted(forms):
+            for form in sorted(forms[name]):
+                hashes = tuple(strings.add(word) for word in form)
+                table = by_first.setdefault(hashes[0], {}).setdefault(len(hashes), {})
+                table.setdefault(hashes, []).append(name)
+        self.by_first = by_first
+
+    def matches(self, lowers: list[int]) -> list[tuple[str, int, int]]:
+        """(term, first token, end token) of every form in a token sequence, in order."""
+        found = []
+        total = len(lowers)
+        by_first = self.by_first
+        for position, first in enumerate(lowers):
+            lengths = by_first.get(first)
+            if lengths is None:
+                continue
+            for length, table in lengths.items():
+                end = position + length
+                if end <= total:
+                    for name in table.get(tuple(lowers[position:end]), ()):
+                        found.append((name, position, end))
+        return found
+
+
 class TermMatcher:
     """A PhraseMatcher over every term of a checklist, for one language."""
 
     def __init__(self, checklist: Checklist, language: str) -> None:
-        from spacy.matcher import PhraseMatcher
-        from spacy.tokens import Doc
-
         self.language = language
         self.checklist = checklist
-        self.nlp = blank_pipeline(language)
+        self.tokenizer = blank_pipeline(language).tokenizer
         pack = load_pack(language)
         phrases = {
             name: [
@@ -123,16 +154,9 @@ class TermMatcher:
             {"language": language, "pack": pack.model_dump(mode="json"), "phrases": phrases},
             lambda: self._expand(phrases),
         )
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self.names: dict[int, str] = {}
+        self.forms = expanded
+        self.index = PhraseIndex(self.tokenizer.vocab.strings, expanded)
         self._file_keys(expanded)
-        for name, forms in expanded.items():
-            if not forms:
-                continue
-            docs = [Doc(self.nlp.vocab, words=list(combo)) for combo in sorted(forms)]
-            key = self.nlp.vocab.strings.add(name)
-            self.names[key] = name
-            self.matcher.add(name, docs)
         self.relevance = self._relevance(checklist)
 
     def _expand(self, phrases: dict[str, list[str]]) -> dict[str, set[tuple[str, ...]]]:
@@ -141,8 +165,9 @@ class TermMatcher:
             w for plist in phrases.values() for p in plist for w in p.replace("=", " ").split()
         }
         expander = FormExpander(self.language, words)
+        nlp = blank_pipeline(self.language)
         return {
-            name: {combo for phrase in plist for combo in expand_phrase(phrase, expander, self.nlp)}
+            name: {combo for phrase in plist for combo in expand_phrase(phrase, expander, nlp)}
             for name, plist in phrases.items()
         }
 
@@ -197,23 +222,20 @@ class TermMatcher:
             flat = clitics.sub(" ", flat)
         texts = (flat[start:end] for _, start, end, _ in pieces)
         by_section: dict[int, list[Hit]] = defaultdict(list)
-        names = self.names
         for (section, start, _, token_base), doc in zip(
-            pieces, self.nlp.tokenizer.pipe(texts), strict=True
+            pieces, self.tokenizer.pipe(texts), strict=True
         ):
-            matches = self.matcher(doc)
+            matches = self.index.matches(doc.to_array("LOWER").tolist())
             if not matches:
                 continue
             found = by_section[section]
             offsets = doc.to_array(["IDX", "LENGTH"])  # one array, not a Token per hit
-            for key, first, last in matches:
+            for name, first, last in matches:
                 begin, end = (
                     int(offsets[first, 0]),
                     int(offsets[last - 1, 0] + offsets[last - 1, 1]),
                 )
-                found.append(
-                    Hit(start + begin, start + end, token_base + first, names[key], section)
-                )
+                found.append(Hit(start + begin, start + end, token_base + first, name, section))
         return [
             SectionHits(index, by_section.get(index, ()))
             for index in range(len(structure.sections))

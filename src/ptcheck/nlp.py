@@ -44,6 +44,21 @@ def blank_pipeline(language: str) -> Any:
     return nlp
 
 
+def _store(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all; a folder that cannot be written is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+        Path(temporary).replace(path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
 @functools.lru_cache(maxsize=8)
 def clitic_hyphen(language: str) -> re.Pattern[str] | None:
     """The hyphen joining a verb and a clitic pronoun ("remover-lhe"), where the pack has any.
@@ -240,17 +255,8 @@ def cached_forms(source: dict[str, Any], build: Callable[[], Forms]) -> Forms:
     except (OSError, ValueError, TypeError, AttributeError):
         pass  # not there yet, or damaged: build it
     forms = build()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=".forms.", dir=folder)
-    except OSError:
-        return forms  # a read-only home: no cache, the same forms
-    try:
-        with os.fdopen(descriptor, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as out:
-            json.dump({name: sorted(found) for name, found in forms.items()}, out)
-        Path(temporary).replace(path)  # whole or not at all: a reader never sees half
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
+    stored = json.dumps({name: sorted(found) for name, found in forms.items()})
+    _store(path, gzip.compress(stored.encode("utf-8"), compresslevel=6))
     return forms
 
 
