@@ -106,25 +106,9 @@ def throughput(path: Path) -> dict[str, float]:
 
 
 def _phrases(matcher: object) -> list[str]:
-    """The surface forms the PhraseMatcher looks for, as plain lower-case strings."""
-    from ptcheck.nlp import FormExpander, expand_phrase
-
-    checklist = matcher.checklist  # type: ignore[attr-defined]
-    nlp = matcher.nlp  # type: ignore[attr-defined]
-    words = {
-        w
-        for t in checklist.terms.values()
-        for p in t.get("en", ())
-        for w in p.replace("=", " ").split()
-    }
-    expander = FormExpander("en", words)
-    found = {
-        " ".join(combo)
-        for term in checklist.terms.values()
-        for phrase in term.get("en", ())
-        for combo in expand_phrase(phrase, expander, nlp)
-    }
-    return sorted(found)
+    """The surface forms the matcher looks for, as plain lower-case strings."""
+    forms = matcher.forms  # type: ignore[attr-defined]
+    return sorted({" ".join(form) for found in forms.values() for form in found})
 
 
 def _aho_corasick_seconds(text: str, phrases: list[str]) -> float | None:
