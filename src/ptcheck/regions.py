@@ -491,27 +491,29 @@ class RegionFinder:
         provisions = self.structure.provisions
         kept_set = set(kept)
         defining_offence = set(offence_terms.values())
-        # An index from the first letters of each defined term's stem to its definitions,
-        # and a worklist of texts reached (the offence's first): each text is read once,
-        # each definition followed once, so a chain of definitions costs its length.
-        by_prefix: dict[str, list[tuple[int, str]]] = {}
+        # An index from each defined term's stem to its definitions, and a worklist of
+        # texts reached (the offence's first). A word that starts with a stem uses every
+        # term of that stem (see `_used`), so each stem is looked up once and dropped: each
+        # text is read once and each definition followed once, whatever their number.
+        by_stem: dict[str, list[tuple[int, str]]] = {}
         for index, provision in enumerate(provisions):
             if provision.defines and provision.section in kept_set:
                 for term in provision.defines:
-                    by_prefix.setdefault(_stem(term)[:PREFIX], []).append((index, term))
+                    by_stem.setdefault(_stem(term), []).append((index, term))
+        lengths = sorted({len(stem) for stem in by_stem})
         followed: dict[int, str] = {}  # provision -> the term by which it was reached
         worklist = [offence_text]
-        while worklist:
+        while worklist and by_stem:
             text = worklist.pop()
-            words = set(_WORD.findall(text))
-            prefixes = {word[:PREFIX] for word in words if len(word) >= PREFIX}
-            for prefix in prefixes & by_prefix.keys():
-                for index, term in by_prefix[prefix]:
-                    if index in followed or not _used(term, text):
-                        continue
-                    followed[index] = term
-                    end = self._definition_end(index)
-                    worklist.append(self.lowered[provisions[index].start : end])
+            for word in set(_WORD.findall(text)):
+                for length in lengths:
+                    if length > len(word):
+                        break
+                    for index, term in by_stem.pop(word[:length], ()):
+                        if index not in followed:
+                            followed[index] = term
+                            end = self._definition_end(index)
+                            worklist.append(self.lowered[provisions[index].start : end])
         units: list[Unit] = []
         for index in sorted(followed):
             provision, term = provisions[index], followed[index]
@@ -640,7 +642,6 @@ def matches(pattern: Pattern | None, hits: SectionHits) -> bool:
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"[^\W\d_]+")
-PREFIX = 4  # letters of a defined term's stem that index it
 _CITED_NUMBER = re.compile(
     r"\d[\w.\-()º°]*(?:\s+(?:bis|ter|quater|quinquies|sexies|septies|octies)\b)?", re.IGNORECASE
 )
