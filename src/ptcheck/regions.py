@@ -178,6 +178,7 @@ class RegionFinder:
         self.defined_terms: list[str] = []  # terms defining the offence or its conduct
         self._limbs: dict[int, list[Limb]] = {}
         self._ends: list[int] | None = None
+        self._by_label: dict[str, list[int]] | None = None
 
     def find(self) -> Regions:
         """Every region, in dependency order."""
@@ -283,9 +284,10 @@ class RegionFinder:
             return set()
         without = [i for i in offences if evaluate(conduct, self.roles.elements(i)) is None]
         found: set[int] = set()
+        offence_set, kept_set = set(offences), set(kept)
         for index in without:
-            for target in self._cited_sections(index, kept):
-                if target not in offences and matches(
+            for target in self._cited_sections(index, kept_set):
+                if target not in offence_set and matches(
                     self.locate.defined_offence, self.hits[target]
                 ):
                     found.add(target)
@@ -565,14 +567,19 @@ class RegionFinder:
             if self.structure.sections[i].label
         }
 
-    def _cited_sections(self, index: int, candidates: list[int]) -> list[int]:
-        """Sections among `candidates` that section `index` cites."""
-        cited = self._citations(index)
-        return [
+    def _cited_sections(self, index: int, candidates: set[int]) -> list[int]:
+        """Sections among `candidates` that section `index` cites, in order (looked up by
+        label: the cost is that of the citations, not of the document)."""
+        if self._by_label is None:
+            self._by_label = {}
+            for number, section in enumerate(self.structure.sections):
+                self._by_label.setdefault(label_key(section.label), []).append(number)
+        return sorted(
             i
-            for i in candidates
-            if i != index and label_key(self.structure.sections[i].label) in cited
-        ]
+            for key in self._citations(index)
+            for i in self._by_label.get(key, ())
+            if i != index and i in candidates
+        )
 
     def _citations(self, index: int) -> set[str]:
         section = self.structure.sections[index]
