@@ -193,12 +193,23 @@ def test_a_term_library_is_shared_and_its_bytes_are_in_the_digest(tmp_path: Path
     [
         (("own: {en: [recruit]}", "shared: {en: [x]}"), LIBRARY, "term 'shared' is also defined"),
         (("[lib.yaml]", "[nowhere.yaml]"), LIBRARY, "nowhere.yaml: no such file"),
+        (("[lib.yaml]", "[../lib.yaml]"), LIBRARY, "a term library is a file beside"),
+        (("[lib.yaml]", "[/etc/hostname]"), LIBRARY, "a term library is a file beside"),
         (("broader_if: wider", "broader_if: narrower"), LIBRARY, "no broadening 'narrower'"),
         (("lacks: extra_element", "lacks: unknown"), LIBRARY, "no locator 'unknown' in 'locate'"),
         (("element: {term: shared}", "element: {term: nothing}"), LIBRARY, "unknown term"),
         ((), LIBRARY.replace("languages: [en]", "languages: 1"), "lib.yaml:3:1: languages"),
     ],
-    ids=["twice", "missing", "broader_if", "lacks", "locator term", "library"],
+    ids=[
+        "twice",
+        "missing",
+        "outside",
+        "absolute",
+        "broader_if",
+        "lacks",
+        "locator term",
+        "library",
+    ],
 )
 def test_term_libraries_and_broadenings_are_validated(
     tmp_path: Path, change: tuple[str, ...], library: str, message: str

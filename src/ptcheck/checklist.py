@@ -114,7 +114,9 @@ class Item(StrictModel):
     `kind: presence` items are met when `met` matches where the item looks (`where`:
     the offence and the definitions it uses; `related`: those and the provisions that
     refer to the offence; `document`: anywhere not left out). `kind: absence` items
-    (scope) are met when the offence exists and not every offence matches `narrowing`.
+    (scope) are met when the offence exists and not every principal limb matches
+    `narrowing` (`where: offence`), or when no provision read matches it (`related`,
+    `document`).
     `broader_if` names one of the checklist's `broadenings`: an offence that lacks an
     element the instrument requires meets the item as broader. `hint` is added to the
     message of a missing item (where else to look). `role: means` items read only words
@@ -497,7 +499,12 @@ def _include_terms(data: dict[str, Any], builder: _Builder, base: Path | None) -
     for index, name in enumerate(includes):
         line, col = _position_of(builder.positions, ("include", index))
         where = f"{builder.source}:{line}:{col}: include[{index}]"
-        if not isinstance(name, str) or base is None:
+        if (
+            not isinstance(name, str)
+            or base is None
+            or Path(name).is_absolute()
+            or ".." in Path(name).parts
+        ):
             problems.append(f"{where}: a term library is a file beside the checklist")
             continue
         library = _load_library(base / name, where)

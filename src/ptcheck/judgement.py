@@ -32,6 +32,7 @@ class Judge:
         self.regions = self.finder.find()
         self.read = [i for i in self.regions.kept if hits[i].by_term]  # sections with any term
         self._narrowable_units: list[tuple[SectionHits, list[Evidence]]] | None = None
+        self._element_words: dict[int, SectionHits] | None = None
         self.broader = {
             name: self._lacking(broadening) for name, broadening in checklist.broadenings.items()
         }
@@ -86,7 +87,9 @@ class Judge:
         assert element is not None  # checked when the checklist is loaded
         definitions = self._offence_definitions()
         defined = any(matches(element, self.roles.outside_purpose(u.hits)) for u in definitions)
-        shared = self._shared(lambda index: self.roles.means_hits(index))
+        if self._element_words is None:  # the same for every broadening
+            self._element_words = self._shared(lambda index: self.roles.means_hits(index))
+        shared = self._element_words
         evidence: list[Evidence] = []
         for limb in self.regions.limbs:
             if left_out is not None and matches(left_out, limb.words):
