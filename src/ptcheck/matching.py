@@ -1,9 +1,9 @@
 """Find checklist terms in a statute and evaluate boolean patterns over them.
 
-Terms are found once per document, section by section, by a spaCy PhraseMatcher over
-lower-cased tokens. Patterns (`term`, `any`, `all`, `not`, `near`) are then evaluated
-over the hits of one section: the unit in which a statute's lead-in and its listed
-paragraphs are read together.
+Terms are found once per document, section by section, by a phrase index over the
+lower-cased tokens of spaCy's tokenizer. Patterns (`term`, `any`, `all`, `not`, `near`)
+are then evaluated over the hits of one section: the unit in which a statute's lead-in
+and its listed paragraphs are read together.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ class PhraseIndex:
 
 
 class TermMatcher:
-    """A PhraseMatcher over every term of a checklist, for one language."""
+    """Every term of a checklist, found in the tokens of one language."""
 
     def __init__(self, checklist: Checklist, language: str) -> None:
         self.language = language

@@ -4,7 +4,7 @@ No statistical model is used (none can be downloaded). Instead each phrase of a 
 is expanded once to all its surface forms with the lemma tables of spacy-lookups-data
 (inverse lookup), the spelling variants of `lexeme_norm` (harbour/harbor) and the suffixes
 the language pack guesses for words the table lacks; the forms are then matched
-case-insensitively on the `LOWER` attribute by a PhraseMatcher. That gives the matches of
+case-insensitively on the `LOWER` attribute (matching.PhraseIndex). That gives the matches of
 lemma matching without lemmatising the document, which is the slow part of a spaCy pipeline.
 
 A word written `=word` in a checklist is matched as written (and its spelling variants)
