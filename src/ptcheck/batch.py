@@ -9,6 +9,7 @@ that was computed and `--resume` carries on from there.
 from __future__ import annotations
 
 import fnmatch
+import gc
 import glob
 import hashlib
 import json
@@ -311,6 +312,8 @@ def run_batch(
     fork = "fork" in multiprocessing.get_all_start_methods()
     if fork:
         _init_worker(checklist_path, options.language)  # built once; forked workers inherit it
+        _prepare_languages(todo[:: max(1, len(todo) // LANGUAGE_PROBE)], options)
+        gc.freeze()  # what the workers inherit stays shared: the collector never touches it
     context = multiprocessing.get_context("fork" if fork else "spawn")
     pool_options: dict[str, Any] = (
         {"initializer": _ignore_interrupts}
@@ -330,9 +333,33 @@ def run_batch(
         if remaining:
             culprit, *remaining = remaining
             _record(batch, Outcome(str(culprit), error=f"{culprit}: {WORKER_DIED}"), on_outcome)
+    gc.unfreeze()
     order = {str(path): i for i, path in enumerate(files)}
     batch.outcomes.sort(key=lambda o: order.get(o.path, len(order)))
     return batch
+
+
+LANGUAGE_PROBE = 32  # documents (spread over the batch) read first to learn its languages
+
+
+def _prepare_languages(paths: list[Path], options: BatchOptions) -> None:
+    """Build, before forking, the matchers of the languages these documents are in, so that
+    each worker does not build them again (French alone takes 2 s). A document that cannot
+    be read is skipped here; its worker reports it."""
+    from ptcheck.documents import read_document
+    from ptcheck.language import choose_language
+
+    languages = set()
+    for path in paths:
+        try:
+            text = read_document(path, options.max_size).text
+            languages.add(
+                choose_language(text, str(path), _WORKER.checklist.languages, options.language)
+            )
+        except (PtcheckError, OSError, MemoryError, RecursionError):
+            continue
+    for language in sorted(languages):
+        _WORKER.matcher(language)
 
 
 WORKER_ROUNDS = 3
