@@ -243,3 +243,30 @@ def test_eval_reads_only_the_labels_for_its_checklist(tmp_path: Path) -> None:
     none = _run("eval", str(tmp_path), "--checklist", "som-protocol")
     assert none.returncode == 2
     assert none.stderr.endswith("no statute is labelled for the checklist som-protocol\n")
+
+
+STAY_PROVISIONS = {  # the provision of each complete smuggling law that enables illegal stay
+    "model_smuggling.txt": r"5\. Enabling illegal stay\n.*?\n\n",
+    "es/ley_trafico_migrantes.txt": r"Artículo 4\. Permanencia ilegal\n.*?\n\n",
+    "fr/loi_trafic_migrants.txt": r"Article 4\n.*?\n\n",
+    "de/schleusergesetz.txt": r"\(2\) Ebenso.*?\n",
+    "it/legge_traffico_migranti.txt": r"Art\. 4\n.*?\n\n",
+    "pt/lei_contrabando_migrantes.txt": r"Artigo 4\.º\n.*?\n\n",
+}
+
+
+@pytest.mark.parametrize("law,provision", sorted(STAY_PROVISIONS.items()))
+def test_without_its_stay_provision_a_complete_law_misses_the_stay_item(
+    law: str, provision: str
+) -> None:
+    """No other word of a smuggling law ("residente permanente", "Estado") reads as stay."""
+    from .test_items import bundled_analyzer
+
+    text = (SAMPLE_LAWS / "som" / law).read_text(encoding="utf-8")
+    cut = re.sub(provision, "", text, count=1, flags=re.S)
+    assert cut != text
+    analyzer = bundled_analyzer("som-protocol")
+    assert analyzer.analyze_text(text).item("stay.enable_illegal_stay").status == "met"
+    result = analyzer.analyze_text(cut)
+    assert result.item("stay.enable_illegal_stay").status == "missing", law
+    assert result.item("smuggling.non_nationals").message.startswith("Found in"), law
