@@ -245,28 +245,38 @@ def test_eval_reads_only_the_labels_for_its_checklist(tmp_path: Path) -> None:
     assert none.stderr.endswith("no statute is labelled for the checklist som-protocol\n")
 
 
-STAY_PROVISIONS = {  # the provision of each complete smuggling law that enables illegal stay
-    "model_smuggling.txt": r"5\. Enabling illegal stay\n.*?\n\n",
-    "es/ley_trafico_migrantes.txt": r"Artículo 4\. Permanencia ilegal\n.*?\n\n",
-    "fr/loi_trafic_migrants.txt": r"Article 4\n.*?\n\n",
-    "de/schleusergesetz.txt": r"\(2\) Ebenso.*?\n",
-    "it/legge_traffico_migranti.txt": r"Art\. 4\n.*?\n\n",
-    "pt/lei_contrabando_migrantes.txt": r"Artigo 4\.º\n.*?\n\n",
-}
+STAY = ("stay.enable_illegal_stay",)
+DOCUMENTS = ("documents.produce", "documents.procure_provide_possess")
+ABLATIONS = [  # a provision of a complete smuggling law of ours, and the items it alone meets
+    ("model_smuggling.txt", r"5\. Enabling illegal stay\n.*?\n\n", STAY),
+    ("es/ley_trafico_migrantes.txt", r"Artículo 4\. Permanencia ilegal\n.*?\n\n", STAY),
+    ("fr/loi_trafic_migrants.txt", r"Article 4\n.*?\n\n", STAY),
+    ("de/schleusergesetz.txt", r"\(2\) Ebenso.*?\n", STAY),
+    ("it/legge_traffico_migranti.txt", r"Art\. 4\n.*?\n\n", STAY),
+    ("pt/lei_contrabando_migrantes.txt", r"Artigo 4\.º\n.*?\n\n", STAY),
+    ("model_smuggling.txt", r"4\. Fraudulent travel.*?\n\n", DOCUMENTS),
+    ("es/ley_trafico_migrantes.txt", r"Artículo 3\. Documentos.*?\n\n", DOCUMENTS),
+    ("fr/loi_trafic_migrants.txt", r"Article 3\n.*?\n\n", DOCUMENTS),
+    ("de/schleusergesetz.txt", r"§ 2 Gefälschte.*?\n\n", DOCUMENTS),
+    ("it/legge_traffico_migranti.txt", r"Art\. 3\n.*?\n\n", DOCUMENTS),
+    ("pt/lei_contrabando_migrantes.txt", r"Artigo 3\.º\n.*?\n\n", DOCUMENTS),
+]
 
 
-@pytest.mark.parametrize("law,provision", sorted(STAY_PROVISIONS.items()))
-def test_without_its_stay_provision_a_complete_law_misses_the_stay_item(
-    law: str, provision: str
+@pytest.mark.parametrize("law,provision,items", ABLATIONS)
+def test_a_complete_law_without_one_provision_misses_what_it_alone_meets(
+    law: str, provision: str, items: tuple[str, ...]
 ) -> None:
-    """No other word of a smuggling law ("residente permanente", "Estado") reads as stay."""
+    """No other words of a smuggling law stand in for the provision cut out: not the
+    definition of a fraudulent document ("falsely made or altered"), not "residente
+    permanente" or "Estado" for a stay."""
     from .test_items import bundled_analyzer
 
     text = (SAMPLE_LAWS / "som" / law).read_text(encoding="utf-8")
     cut = re.sub(provision, "", text, count=1, flags=re.S)
     assert cut != text
     analyzer = bundled_analyzer("som-protocol")
-    assert analyzer.analyze_text(text).item("stay.enable_illegal_stay").status == "met"
-    result = analyzer.analyze_text(cut)
-    assert result.item("stay.enable_illegal_stay").status == "missing", law
-    assert result.item("smuggling.non_nationals").message.startswith("Found in"), law
+    whole, without = analyzer.analyze_text(text), analyzer.analyze_text(cut)
+    assert [whole.item(i).status for i in items] == ["met"] * len(items)
+    assert [without.item(i).status for i in items] == ["missing"] * len(items), law
+    assert without.item("smuggling.non_nationals").message.startswith("Found in"), law
