@@ -109,7 +109,8 @@ def packs_folder() -> Path:
 def _strings(name: str) -> Any:
     """A pack file with every scalar read as a string ("no" and "on" are words, not booleans)."""
     text = (packs_folder() / name).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=yaml.BaseLoader)
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # libyaml's: 10x faster, same result
+    return yaml.load(text, Loader=loader)
 
 
 @functools.lru_cache(maxsize=1)
