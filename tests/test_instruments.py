@@ -280,3 +280,31 @@ def test_a_complete_law_without_one_provision_misses_what_it_alone_meets(
     assert [whole.item(i).status for i in items] == ["met"] * len(items)
     assert [without.item(i).status for i in items] == ["missing"] * len(items), law
     assert without.item("smuggling.non_nationals").message.startswith("Found in"), law
+
+
+PUNISHING = {  # a provision of our own that punishes the migrant, in each law's language
+    "model_smuggling.txt": "9. Unlawful entry\nA person who enters the State without complying"
+    " with the requirements for legal entry commits an offence and is liable to a fine.",
+    "es/ley_trafico_migrantes.txt": "Artículo 8. Ingreso ilegal\nEl extranjero que ingrese"
+    " ilegalmente en el país será sancionado con multa.",
+    "fr/loi_trafic_migrants.txt": "Article 8\nL'étranger qui pénètre irrégulièrement sur le"
+    " territoire national est puni d'une amende de 3 000 euros.",
+    "de/schleusergesetz.txt": "§ 6 Unerlaubte Einreise\nWer als Ausländer unerlaubt in das"
+    " Bundesgebiet einreist, wird mit Geldstrafe bestraft.",
+    "it/legge_traffico_migranti.txt": "Art. 8\nLo straniero che entra illegalmente nel"
+    " territorio dello Stato è punito con l'ammenda.",
+    "pt/lei_contrabando_migrantes.txt": "Artigo 8.º\nO estrangeiro que entrar ilegalmente no"
+    " território nacional é punido com pena de multa.",
+}
+
+
+@pytest.mark.parametrize("law,provision", sorted(PUNISHING.items()))
+def test_a_provision_punishing_the_migrant_anywhere_is_the_gap(law: str, provision: str) -> None:
+    """Read wherever it stands, even in a section no other item looks at."""
+    from .test_items import bundled_analyzer
+
+    text = (SAMPLE_LAWS / "som" / law).read_text(encoding="utf-8")
+    result = bundled_analyzer("som-protocol").analyze_text(f"{text}\n{provision}\n")
+    item = result.item("migrants.not_liable")
+    assert item.status == "missing", item.message
+    assert item.evidence and item.evidence[0].quote in provision

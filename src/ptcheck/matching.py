@@ -207,8 +207,8 @@ class TermMatcher:
         self.marker = locate.marker
         patterns = [p for p in (locate.offence, locate.defined_offence) if p is not None]
         for item in checklist.items:
-            if item.where != "offence":
-                patterns += [p for p in (item.met, item.partial) if p is not None]
+            if item.where != "offence":  # read beyond the offence, narrowing included
+                patterns += [p for p in (item.met, item.partial, item.narrowing) if p is not None]
         return patterns
 
     def section_hits(self, structure: Structure) -> list[SectionHits]:
