@@ -308,3 +308,35 @@ def test_a_provision_punishing_the_migrant_anywhere_is_the_gap(law: str, provisi
     item = result.item("migrants.not_liable")
     assert item.status == "missing", item.message
     assert item.evidence and item.evidence[0].quote in provision
+
+
+GROUP_REQUIRED = {  # offences of our own drafting that need an organized criminal group
+    "en": "3. Smuggling\nA person who, as a member of an organized criminal group and for a"
+    " financial benefit, facilitates the illegal entry of a foreign national into the State"
+    " commits an offence.",
+    "es": "Artículo 2. Tráfico ilícito de migrantes\nEl que, como miembro de una organización"
+    " criminal y con ánimo de lucro, facilite la entrada ilegal en el país de una persona"
+    " extranjera, será sancionado con pena privativa de libertad de cinco a diez años.",
+    "fr": "Article 2\nLe fait, pour un membre d'une bande organisée, de faciliter, en vue"
+    " d'obtenir un avantage financier, l'entrée irrégulière d'un étranger sur le territoire"
+    " national est puni de dix ans d'emprisonnement.",
+    "de": "§ 1 Einschleusen\nWer als Mitglied einer Bande einem Ausländer, um sich einen"
+    " Vermögensvorteil zu verschaffen, zur unerlaubten Einreise Hilfe leistet, wird mit"
+    " Freiheitsstrafe bis zu zehn Jahren bestraft.",
+    "it": "Art. 2\nChiunque, quale membro di un'associazione per delinquere, al fine di trarne"
+    " profitto, promuove l'ingresso illegale nel territorio dello Stato di uno straniero è"
+    " punito con la reclusione da cinque a dodici anni.",
+    "pt": "Artigo 2.º\nQuem, como membro de organização criminosa e com intenção lucrativa,"
+    " facilitar a entrada ilegal no território nacional de estrangeiro é punido com pena de"
+    " prisão de quatro a dez anos.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(GROUP_REQUIRED))
+def test_a_smuggling_offence_that_needs_a_group_misses_the_scope_item(language: str) -> None:
+    from .test_items import bundled_analyzer
+
+    result = bundled_analyzer("som-protocol").analyze_text(GROUP_REQUIRED[language])
+    assert result.document.language == language
+    assert result.item("smuggling.illegal_entry").status == "met"
+    assert result.item("scope.no_organized_crime").status == "missing"
