@@ -16,7 +16,6 @@ import json
 import multiprocessing
 import os
 import signal
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -30,6 +29,7 @@ from ptcheck import __version__
 from ptcheck.checklist import LoadedChecklist, load_checklist
 from ptcheck.documents import DEFAULT_MAX_SIZE, SUPPORTED_SUFFIXES
 from ptcheck.errors import PtcheckError
+from ptcheck.files import write_bytes_atomic
 from ptcheck.results import SCHEMA_VERSION
 from ptcheck.waivers import Waiver
 
@@ -464,22 +464,9 @@ def _previous_results(
 
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` so that a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        # A file name with undecodable bytes (legal on Linux) holds lone surrogates: written
-        # as \udcff escapes, valid in JSON and readable anywhere, instead of failing.
-        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(temporary).chmod(0o666 & ~umask)  # mkstemp makes it private; a report is not
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # A file name with undecodable bytes (legal on Linux) holds lone surrogates: written as
+    # \udcff escapes, valid in JSON and readable anywhere, instead of failing.
+    write_bytes_atomic(path, text.encode("utf-8", errors="backslashreplace"))
 
 
 def safe_output_path(folder: Path, name: str) -> Path:

@@ -1,4 +1,5 @@
-"""Reading files from users: only regular files, never more than a limit.
+"""Reading files from users: only regular files, never more than a limit; and writing
+files whole or not at all.
 
 A FIFO, a device (/dev/zero) or a socket would block or never end: they are refused before
 they are opened. The limit bounds what is read, never what is allocated up front.
@@ -6,7 +7,9 @@ they are opened. The limit bounds what is read, never what is allocated up front
 
 from __future__ import annotations
 
+import os
 import stat
+import tempfile
 from pathlib import Path
 
 CHUNK = 1 << 20
@@ -59,3 +62,22 @@ def _kind(mode: int) -> str:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "a special file"
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that a reader never sees half a file (a temporary file in
+    the same folder, renamed into place); OSError when it cannot be written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(temporary).chmod(0o666 & ~umask)  # mkstemp makes it private; our files are not
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

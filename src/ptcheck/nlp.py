@@ -14,6 +14,7 @@ stands for the digits and the pack's words for it ("18", "eighteen", "dieciocho"
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -21,13 +22,13 @@ import itertools
 import json
 import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+from ptcheck.files import write_bytes_atomic
 from ptcheck.language import LanguagePack, load_pack
 
 MAX_FORMS_PER_PHRASE = 256
@@ -42,21 +43,6 @@ def blank_pipeline(language: str) -> Any:
     nlp = spacy.blank(language)
     nlp.max_length = 2_000_000
     return nlp
-
-
-def _store(path: Path, data: bytes) -> None:
-    """Write a cache file whole or not at all; a folder that cannot be written is skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(data)
-        Path(temporary).replace(path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
 
 
 @functools.lru_cache(maxsize=8)
@@ -256,7 +242,8 @@ def cached_forms(source: dict[str, Any], build: Callable[[], Forms]) -> Forms:
         pass  # not there yet, or damaged: build it
     forms = build()
     stored = json.dumps({name: sorted(found) for name, found in forms.items()})
-    _store(path, gzip.compress(stored.encode("utf-8"), compresslevel=6))
+    with contextlib.suppress(OSError):  # a read-only home: no cache, the same forms
+        write_bytes_atomic(path, gzip.compress(stored.encode("utf-8"), compresslevel=6))
     return forms
 
 
