@@ -128,9 +128,9 @@ class ChecklistInfo:
     id: str
     version: str
     title: str
-    sha256: str = ""
-    no_offence: str = "No offence found"  # the checklist's words when there is none
-    requirement_label: str = "Requirement"  # its words before an item's requirement
+    sha256: str
+    no_offence: str  # the checklist's words when there is no offence (its `messages`)
+    requirement_label: str  # its words before an item's requirement
 
     def as_dict(self) -> dict[str, Any]:
         """Builtins only."""

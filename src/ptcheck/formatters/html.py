@@ -14,9 +14,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ptcheck import __version__
+from ptcheck.checklist import Messages
 from ptcheck.formatters import STATUS_LOOK, RenderOptions
 from ptcheck.results import DocumentResult
 
+DEFAULT_WORDS = Messages()  # for a result that does not carry its checklist's words
 COLOURS = {status: look.colour for status, look in STATUS_LOOK.items()}
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -106,11 +108,11 @@ def _gaps_part(document: Mapping[str, Any], gaps: list[Mapping[str, Any]]) -> st
     if not document.get("offences") and not document.get("warnings"):
         return (
             f"<h2 id='gaps'>No offence</h2><p class='warning'>"
-            f"{escape(checklist.get('no_offence', 'No offence found'))}, so every item is"
+            f"{escape(checklist.get('no_offence', DEFAULT_WORDS.no_offence))}, so every item is"
             " missing. If this law does create such an offence, it may be worded in a way"
             " ptcheck does not read: check the language and the offence provision.</p>"
         )
-    label = checklist.get("requirement_label", "Requirement")
+    label = checklist.get("requirement_label", DEFAULT_WORDS.requirement)
     listed = "".join(_gap(item, label) for item in gaps) or "<p>None: every item is met.</p>"
     return f"<h2 id='gaps'>Gaps ({len(gaps)})</h2>{listed}"
 
