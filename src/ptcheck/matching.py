@@ -81,21 +81,30 @@ class SectionHits:
         """Hits inside a longer hit of another `family` term ("a person" in "a person under 18")."""
         if family not in self._covered:
             covered: set[Hit] = set()
+            # In start order, the hit reaching furthest, and the one reaching furthest among
+            # the other terms: a hit is covered by the first of them whose term is not its own.
             widest: Hit | None = None
+            widest_other: Hit | None = None
             members = sorted(
                 (h for term in family for h in self.by_term.get(term, ())),
-                key=lambda h: (h.start, -h.end),
+                key=lambda h: (h.start, -h.end, h.term),
             )
             for hit in members:
+                cover = widest if widest is None or widest.term != hit.term else widest_other
                 if (
-                    widest is not None
-                    and widest.end >= hit.end
-                    and widest.term != hit.term
-                    and widest.end - widest.start > hit.end - hit.start
+                    cover is not None
+                    and cover.end >= hit.end
+                    and cover.end - cover.start > hit.end - hit.start
                 ):
                     covered.add(hit)
                 if widest is None or hit.end > widest.end:
+                    if widest is not None and widest.term != hit.term:
+                        widest_other = widest
                     widest = hit
+                elif hit.term != widest.term and (
+                    widest_other is None or hit.end > widest_other.end
+                ):
+                    widest_other = hit
             self._covered[family] = covered
         return self._covered[family]
 

@@ -244,7 +244,9 @@ class RegionFinder:
         for index, provision in enumerate(self.structure.provisions):
             if not provision.defines or provision.section not in kept_set:
                 continue
-            inside = self._slice(provision.section, provision.start, self._definition_end(index))
+            inside = self._slice(
+                provision.section, provision.start, self.structure.subtree_end(index)
+            )
             if evaluate(pattern, inside) is None:
                 continue
             if not_of is not None:
@@ -377,7 +379,7 @@ class RegionFinder:
 
     def _subtree_end(self, number: int) -> int:
         """Where a provision and everything under it end."""
-        return self._definition_end(number)
+        return self.structure.subtree_end(number)
 
     def _disjoined(self, siblings: list[int]) -> bool:
         """True when a disjunction ("or", "o", "oder") joins the items of a list."""
@@ -514,12 +516,12 @@ class RegionFinder:
                     for index, term in by_stem.pop(word[:length], ()):
                         if index not in followed:
                             followed[index] = term
-                            end = self._definition_end(index)
+                            end = self.structure.subtree_end(index)
                             worklist.append(self.lowered[provisions[index].start : end])
         units: list[Unit] = []
         for index in sorted(followed):
             provision, term = provisions[index], followed[index]
-            end = self._definition_end(index)
+            end = self.structure.subtree_end(index)
             inside = self._slice(provision.section, provision.start, end)
             of_offence = index in defining_offence or self._defines_subject(
                 inside, provision.start, term

@@ -12,7 +12,6 @@ Elements are the hits in no such role; means are read from elements outside purp
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 
 from ptcheck.checklist import Checklist, Pattern
@@ -153,16 +152,9 @@ class Roles:
         own = self.structure.sections[index].provisions
         starts = [h.start for h in ordered]
         spans: list[tuple[int, int]] = []
-        for position, number in enumerate(own):
+        for number in own:
             provision = provisions[number]
-            end = next(
-                (
-                    provisions[n].start
-                    for n in itertools.islice(own, position + 1, None)
-                    if provisions[n].level <= provision.level
-                ),
-                self.structure.sections[index].end,
-            )
+            end = self.structure.subtree_end(number)
             if spans and provision.start < spans[-1][1]:
                 continue  # inside a span already dropped
             low = bisect.bisect_left(starts, provision.start)

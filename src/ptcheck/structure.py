@@ -202,6 +202,7 @@ class Structure:
     line_starts: list[int]
     language: str = "en"
     _starts: list[int] = field(default_factory=list, repr=False)
+    _subtree_ends: list[int] = field(default_factory=list, repr=False)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
@@ -214,6 +215,26 @@ class Structure:
             self._starts = [p.start for p in self.provisions]
         index = max(bisect.bisect_right(self._starts, offset) - 1, 0)
         return self.provisions[index]
+
+    def subtree_end(self, number: int) -> int:
+        """Where provision `number` and everything under it end: at the next provision of
+        its level or above in its section, else at the section's end (one pass, on first use)."""
+        if len(self._subtree_ends) != len(self.provisions):
+            self._subtree_ends = self._find_subtree_ends()
+        return self._subtree_ends[number]
+
+    def _find_subtree_ends(self) -> list[int]:
+        provisions = self.provisions
+        ends = [self.sections[p.section].end for p in provisions]
+        waiting: list[int] = []  # provisions whose end is not found yet, levels increasing
+        for number, provision in enumerate(provisions):
+            while waiting and (
+                provisions[waiting[-1]].section != provision.section
+                or provision.level <= provisions[waiting[-1]].level
+            ):
+                ends[waiting.pop()] = provision.start
+            waiting.append(number)
+        return ends
 
     def definitions(self) -> dict[str, int]:
         """Defined term (lower case) -> index of the provision that defines it."""

@@ -1,0 +1,78 @@
+"""Hits and the phrases that cover them; the same results whatever Python's hash seed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+
+from ptcheck.matching import Hit, SectionHits
+
+from .conftest import SAMPLE_LAWS
+
+
+def _hit(start: int, end: int, term: str) -> Hit:
+    return Hit(start, end, start, term, 0)
+
+
+def test_a_longer_hit_of_another_term_covers_a_shorter_one_whatever_the_order() -> None:
+    # "aids or abets" is a hit of two terms, and "aids" is a hit of the same two: each
+    # "aids" lies inside the longer hit of the other term, so both are covered.
+    hits = [
+        _hit(10, 23, "aid_abet"),
+        _hit(10, 23, "accomplice"),
+        _hit(10, 14, "aid_abet"),
+        _hit(10, 14, "accomplice"),
+    ]
+    for ordering in (hits, hits[::-1], hits[1::2] + hits[::2]):
+        section = SectionHits(0, ordering)
+        covered = section.covered(frozenset({"aid_abet", "accomplice"}))
+        assert covered == {hits[2], hits[3]}
+
+
+def test_a_hit_is_not_covered_by_its_own_term_or_by_an_equal_span() -> None:
+    section = SectionHits(0, [_hit(0, 20, "child"), _hit(0, 8, "child"), _hit(30, 38, "person")])
+    section_two = SectionHits(0, [_hit(0, 8, "child"), _hit(0, 8, "person")])
+    assert section.covered(frozenset({"child", "person"})) == set()
+    assert section_two.covered(frozenset({"child", "person"})) == set()
+
+
+def test_a_hit_of_another_term_covers_when_the_widest_is_of_the_same_term() -> None:
+    # child 0..30 covers person 1..20, which in turn covers child 5..12: the widest hit so
+    # far is a child, but the person hit around 5..12 is what covers it.
+    hits = [_hit(0, 30, "child"), _hit(1, 20, "person"), _hit(5, 12, "child")]
+    assert SectionHits(0, hits).covered(frozenset({"child", "person"})) == {hits[1], hits[2]}
+
+
+_DIGEST = """
+import hashlib, json, sys
+from pathlib import Path
+from ptcheck.analysis import Analyzer
+from ptcheck.checklist import checklist_path, load_checklist
+digest = hashlib.sha256()
+for name in ("tip-protocol", "som-protocol"):
+    analyzer = Analyzer(load_checklist(checklist_path(name)))
+    for path in sorted(Path(sys.argv[1]).rglob("*.txt")):
+        result = analyzer.analyze_path(path).as_dict()
+        digest.update(json.dumps(result, sort_keys=True).encode())
+print(digest.hexdigest())
+"""
+
+
+def test_every_sample_law_gives_the_same_json_whatever_the_hash_seed() -> None:
+    """Sets of term names are iterated in an order that depends on PYTHONHASHSEED; no
+    result may depend on it (it made one quote differ between runs)."""
+    digests = set()
+    for seed in ("0", "1", "2", "3"):
+        environment = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", _DIGEST, str(SAMPLE_LAWS)],
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=True,
+        )
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1
+    assert len(next(iter(digests))) == len(hashlib.sha256().hexdigest())
