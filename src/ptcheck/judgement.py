@@ -376,7 +376,4 @@ def _beyond(shared: SectionHits, limb: Limb) -> SectionHits:
     """The shared hits outside the limb's own paragraph: another paragraph ("(2) The means
     are ...") speaks for it; another clause of its own sentence ("wer ... durch Gewalt oder
     wer eine Person unter achtzehn Jahren ...") does not."""
-    start, end = limb.paragraph
-    return SectionHits(
-        shared.section, [h for h in shared.by_term_hits() if not start <= h.start < end]
-    )
+    return shared.outside(*limb.paragraph)

@@ -54,9 +54,16 @@ class SectionHits:
         self._covered: dict[frozenset[str], set[Hit]] = {}
         self._ordered: list[Hit] | None = None
         self._starts: list[int] | None = None
-        self.by_term: dict[str, list[Hit]] = defaultdict(list)
+        self._outside: dict[tuple[int, int], SectionHits] = {}
+        by_term: dict[str, list[Hit]] = {}
+        get = by_term.get
         for hit in hits:
-            self.by_term[hit.term].append(hit)
+            found = get(hit.term)
+            if found is None:
+                by_term[hit.term] = [hit]
+            else:
+                found.append(hit)
+        self.by_term = by_term
 
     def has(self, term: str) -> bool:
         """True when the term occurs in this section."""
@@ -76,6 +83,18 @@ class SectionHits:
         return ordered[
             bisect.bisect_left(self._starts, start) : bisect.bisect_left(self._starts, end)
         ]
+
+    def outside(self, start: int, end: int) -> SectionHits:
+        """The hits that do not start in start..end (kept: limbs of a paragraph share them)."""
+        key = (start, end)
+        if key not in self._outside:
+            ordered = self.by_term_hits()
+            if self._starts is None:
+                self._starts = [hit.start for hit in ordered]
+            low = bisect.bisect_left(self._starts, start)
+            high = bisect.bisect_left(self._starts, end)
+            self._outside[key] = SectionHits(self.section, ordered[:low] + ordered[high:])
+        return self._outside[key]
 
     def covered(self, family: frozenset[str]) -> set[Hit]:
         """Hits inside a longer hit of another `family` term ("a person" in "a person under 18")."""
