@@ -1,9 +1,12 @@
 """Benchmark for `ptcheck batch` (a script, not a test): `python benchmarks/bench_batch.py`.
 
-Generates 500 statute-like documents of about 50 KB, then times `ptcheck batch` over them
-with --jobs 1 and --jobs 2 (target: >= 1.7x on 2 cores) and reports peak memory. The
-start-up (imports, checklist, spaCy pipeline: once per run, before the workers fork) is
-measured apart, on a one-document run, since no number of cores shortens it.
+Writes 500 documents, then times `ptcheck batch` over them with --jobs 1 and --jobs 2
+(target: >= 1.8x on 2 cores) and reports peak memory. The documents are, with `--source
+laws` (the default), the statutes of ../shared/corpus (when beside the project) and our
+sample laws, in every language they come in, taken in turn; with `--source generated`,
+statute-like filler of about 50 KB each. The start-up (imports, checklist, spaCy pipeline:
+once per run, before the workers fork) is measured apart, on a one-document run, since no
+number of cores shortens it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_analyze import ptcheck_command, statute_like
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def laws() -> list[str]:
+    """The corpus statutes (when beside the project) and our sample laws, as text."""
+    paths = sorted(CORPUS.glob("*/*.txt")) if CORPUS.is_dir() else []
+    paths += sorted((ROOT / "sample_laws").rglob("*.txt"))
+    return [path.read_text(encoding="utf-8") for path in paths]
 
 
 def run(ptcheck: str, folder: Path, jobs: int) -> tuple[float, float]:
@@ -39,31 +52,40 @@ def run(ptcheck: str, folder: Path, jobs: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=500)
-    parser.add_argument("--kilobytes", type=float, default=50)
+    parser.add_argument("--source", choices=("laws", "generated"), default="laws")
+    parser.add_argument("--kilobytes", type=float, default=50, help="generated documents")
     args = parser.parse_args()
     ptcheck = ptcheck_command()
+    texts = laws()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "documents"
         folder.mkdir()
+        size = 0
         for index in range(args.documents):
-            text = statute_like(args.kilobytes / 1000, seed=index)
+            if args.source == "laws":
+                # A last line of its own, so that no two documents are the same file.
+                text = texts[index % len(texts)] + f"\n\n[copy {index}]\n"
+            else:
+                text = statute_like(args.kilobytes / 1000, seed=index)
             (folder / f"law{index:04d}.txt").write_text(text, encoding="utf-8")
+            size += len(text.encode())
         single = Path(tmp) / "single"
         single.mkdir()
-        (single / "law.txt").write_text(statute_like(args.kilobytes / 1000), encoding="utf-8")
+        (single / "law.txt").write_text((folder / "law0000.txt").read_text(), encoding="utf-8")
         start_up, _ = run(ptcheck, single, 1)  # start-up and one document
         one, peak_one = run(ptcheck, folder, 1)
         two, peak_two = run(ptcheck, folder, 2)
     report = {
         "documents": args.documents,
-        "kilobytes_each": args.kilobytes,
+        "source": args.source,
+        "megabytes": round(size / 1e6, 2),
         "jobs1_seconds": round(one, 2),
         "jobs2_seconds": round(two, 2),
         "speedup": round(one / two, 2),
         "start_up_seconds": round(start_up, 2),
         "speedup_excluding_start_up": round((one - start_up) / (two - start_up), 2),
         "peak_rss_mb_any_process": round(max(peak_one, peak_two), 1),
-        "target_speedup": ">= 1.7",
+        "target_speedup": ">= 1.8",
     }
     print(json.dumps(report, indent=2))
 
