@@ -43,6 +43,9 @@ def label_of(text: str, words: str, language: str = "en") -> str:
         ("2 Human trafficking\n(1) A person commits an offence.\n", "A person", "2(1)"),
         ("5\n(h) eighth;\n(i) ninth;\n", "ninth", "5(i)"),
         ("5\n(a) first;\n(i) sub one;\n(ii) sub two;\n", "sub two", "5(a)(ii)"),
+        # Large codes number their sections past 9999 (11352, 18259.5).
+        ("11351. Possession.\n11352. Transport\n(a) Every person who\n", "Every", "11352(a)"),
+        ("Sec. 18259.5. Victims\n(b) A person who\n", "A person", "18259.5(b)"),
     ],
 )
 def test_labels(text: str, words: str, label: str) -> None:

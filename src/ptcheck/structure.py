@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ptcheck.language import LanguagePack, alternation, load_pack, loose
 
 UPPER = "A-ZÀ-ÖØ-ÞŒŠŽ"  # capital letters of the Latin scripts the packs cover
-_NUMBER = r"\d{1,4}[A-Za-z]{0,2}(?:[.\-–](?:\d{1,4}[A-Za-z]{0,2}|[A-Za-z]{1,2}\b))*"
+_NUMBER = r"\d{1,5}[A-Za-z]{0,2}(?:[.\-–](?:\d{1,4}[A-Za-z]{0,2}|[A-Za-z]{1,2}\b))*"
 _PAREN = re.compile(r"[ \t]*\((?P<tag>[0-9]{1,3}[A-Z]{0,2}|[a-z]{1,4}|[A-Z]{1,2})\)\s*")
 _LETTER_PAREN = re.compile(r"^(?P<tag>[a-z]{1,2}|[0-9]{1,2})\)\s+")
 _ROMAN_DASH = re.compile(r"^(?P<tag>[IVXL]{1,6})\s*[–—\-.)]\s+")  # Brazilian incisos: "I –"
