@@ -251,3 +251,21 @@ def test_positions_are_one_based() -> None:
     structure = parse_structure("Section 1\n(1) A person\n")
     assert structure.position(0) == (1, 1)
     assert structure.position(structure.text.index("A person")) == (2, 5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ΟΔΟΣ ΟΔΟΣ\nΣΟΦΟΣ  ΟΔΟΣ. " * 40,  # final and medial sigmas on both sides of every cut
+        "Trafficking — Menschenhandel § 232a, TRATA DE PERSONAS. İstanbul ÉTAT\n" * 40,
+        "x" * 300 + " ΑΣ" + "y" * 300,  # a piece with no white space to cut at
+    ],
+)
+def test_text_lowered_in_pieces_is_the_text_lowered_at_once(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    import ptcheck.structure as structure
+
+    monkeypatch.setattr(structure, "LOWER_PIECE", 17)
+    assert structure.lower_text(text) == text.lower()
+    assert parse_structure(text).lowered == text.lower()

@@ -271,7 +271,7 @@ class TermMatcher:
 
     def _relevant_sections(self, structure: Structure) -> list[int]:
         sections = structure.sections
-        text = structure.text.lower().translate(_PUNCTUATION_TO_SPACE)
+        text = structure.lowered.translate(_PUNCTUATION_TO_SPACE)
         key_terms, key_forms = self.key_terms, self.key_forms
         one_words, many_words = set(key_terms), set(key_forms)
         decided: dict[frozenset[str], bool] = {}

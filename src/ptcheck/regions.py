@@ -174,7 +174,7 @@ class RegionFinder:
         self.roles = roles
         self.wording = wording(structure.language)
         self.quoter = Quoter(structure)
-        self.lowered = structure.text.lower()
+        self.lowered = structure.lowered
         self.defined_terms: list[str] = []  # terms defining the offence or its conduct
         self._limbs: dict[int, list[Limb]] = {}
         self._ends: list[int] | None = None

@@ -163,7 +163,7 @@ def defined_term(match: re.Match[str]) -> str:
     return next(v for k, v in match.groupdict().items() if k.startswith("term") and v).strip()
 
 
-@dataclass
+@dataclass(slots=True)
 class Provision:
     """A labelled stretch of the text; `start`..`end` covers its own words (not its children's)."""
 
@@ -178,7 +178,7 @@ class Provision:
     body: int = 0  # where its words start, after its label and heading
 
 
-@dataclass
+@dataclass(slots=True)
 class Section:
     """A top-level provision with everything under it: the unit patterns are matched in."""
 
@@ -201,6 +201,7 @@ class Structure:
     sections: list[Section]
     line_starts: list[int]
     language: str = "en"
+    lowered: str = ""  # the text in lower case (see `lower_text`)
     _starts: list[int] = field(default_factory=list, repr=False)
     _subtree_ends: list[int] = field(default_factory=list, repr=False)
 
@@ -460,8 +461,34 @@ def parse_structure(text: str, language: str = "en") -> Structure:
     builder.provisions[-1].end = len(text)
     if len(builder.sections) > 1 and not text[: builder.sections[1].start].strip():
         _drop_preamble(builder)
-    _mark_definitions(text, builder)
-    return Structure(text, builder.provisions, builder.sections, line_starts, language)
+    lowered = lower_text(text)
+    _mark_definitions(text, lowered, builder)
+    return Structure(text, builder.provisions, builder.sections, line_starts, language, lowered)
+
+
+LOWER_PIECE = 65_536
+
+
+def lower_text(text: str) -> str:
+    """`text.lower()`, done in pieces cut at white space.
+
+    For a text that is not ASCII, `str.lower` allocates three code points of four bytes for
+    each character of the whole text at once (120 MB for 10 MB). Pieces give the same
+    string: the only rule that looks beyond a character (a final sigma) stops at white space.
+    """
+    if len(text) <= LOWER_PIECE or text.isascii():
+        return text.lower()
+    pieces = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + LOWER_PIECE)
+        if end < len(text):
+            end = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
+            if end <= start:  # no white space to cut at: at once, as the rule needs
+                return text.lower()
+        pieces.append(text[start:end].lower())
+        start = end
+    return "".join(pieces)
 
 
 def _drop_preamble(builder: _Builder) -> None:
@@ -475,7 +502,7 @@ def _drop_preamble(builder: _Builder) -> None:
         provision.section -= 1
 
 
-def _mark_definitions(text: str, builder: _Builder) -> None:
+def _mark_definitions(text: str, lowered: str, builder: _Builder) -> None:
     """Find defined terms and definition sections.
 
     Only provisions holding a quotation mark or a formula's first word are examined with
@@ -484,7 +511,6 @@ def _mark_definitions(text: str, builder: _Builder) -> None:
     rules = builder.rules
     provisions = builder.provisions
     starts = [p.start for p in provisions]
-    lowered = text.lower()
 
     def holding(*needles: str) -> list[int]:
         """Indices of the provisions in which any needle occurs, in order."""
