@@ -55,15 +55,9 @@ class SectionHits:
         self._ordered: list[Hit] | None = None
         self._starts: list[int] | None = None
         self._outside: dict[tuple[int, int], SectionHits] = {}
-        by_term: dict[str, list[Hit]] = {}
-        get = by_term.get
+        self.by_term: dict[str, list[Hit]] = defaultdict(list)
         for hit in hits:
-            found = get(hit.term)
-            if found is None:
-                by_term[hit.term] = [hit]
-            else:
-                found.append(hit)
-        self.by_term = by_term
+            self.by_term[hit.term].append(hit)
 
     def has(self, term: str) -> bool:
         """True when the term occurs in this section."""
@@ -104,11 +98,8 @@ class SectionHits:
             # the other terms: a hit is covered by the first of them whose term is not its own.
             widest: Hit | None = None
             widest_other: Hit | None = None
-            members = sorted(
-                (h for term in family for h in self.by_term.get(term, ())),
-                key=lambda h: (h.start, -h.end, h.term),
-            )
-            for hit in members:
+            members = sorted(h for term in family for h in self.by_term.get(term, ()))
+            for hit in _longest_first(members):
                 cover = widest if widest is None or widest.term != hit.term else widest_other
                 if (
                     cover is not None
@@ -126,6 +117,18 @@ class SectionHits:
                     widest_other = hit
             self._covered[family] = covered
         return self._covered[family]
+
+
+def _longest_first(ordered: list[Hit]) -> Iterator[Hit]:
+    """Sorted hits, but the longest first among those starting together (sorting on a key
+    that says so costs twice a plain sort)."""
+    run: list[Hit] = []
+    for hit in ordered:
+        if run and hit.start != run[0].start:
+            yield from reversed(run)
+            run = []
+        run.append(hit)
+    yield from reversed(run)
 
 
 class PhraseIndex:

@@ -177,7 +177,6 @@ class RegionFinder:
         self.lowered = structure.lowered
         self.defined_terms: list[str] = []  # terms defining the offence or its conduct
         self._limbs: dict[int, list[Limb]] = {}
-        self._ends: list[int] | None = None
         self._by_label: dict[str, list[int]] | None = None
 
     def find(self) -> Regions:
@@ -362,7 +361,7 @@ class RegionFinder:
         found = [alt for root in roots for alt in alternatives(root, True)]
         section = self.structure.sections[index]
         paragraphs = [
-            (provisions[kid].start, self._subtree_end(kid))
+            (provisions[kid].start, self.structure.subtree_end(kid))
             for root in roots
             for kid in children[root]
             if _numbered(provisions[kid].label)
@@ -376,10 +375,6 @@ class RegionFinder:
                 self._limb(index, spans, provisions[leaf].start, provisions[leaf].end, paragraph)
             )
         return limbs
-
-    def _subtree_end(self, number: int) -> int:
-        """Where a provision and everything under it end."""
-        return self.structure.subtree_end(number)
 
     def _disjoined(self, siblings: list[int]) -> bool:
         """True when a disjunction ("or", "o", "oder") joins the items of a list."""
@@ -463,27 +458,6 @@ class RegionFinder:
         return defined and matches(self.locate.subject, hits)
 
     # ------------------------------------------------------------------ definitions
-
-    def _definition_end(self, number: int) -> int:
-        """Where provision `number` ends: at the next provision of its level or above, or
-        of another section, else at its section's end (all found in one pass, on first use)."""
-        if self._ends is None:
-            self._ends = self._provision_ends()
-        return self._ends[number]
-
-    def _provision_ends(self) -> list[int]:
-        provisions = self.structure.provisions
-        sections = self.structure.sections
-        ends = [sections[p.section].end for p in provisions]
-        waiting: list[int] = []  # provisions whose end is not found yet, levels increasing
-        for number, provision in enumerate(provisions):
-            while waiting and (
-                provisions[waiting[-1]].section != provision.section
-                or provision.level <= provisions[waiting[-1]].level
-            ):
-                ends[waiting.pop()] = provision.start
-            waiting.append(number)
-        return ends
 
     def _followed_definitions(
         self, kept: list[int], offences: list[int], offence_text: str, offence_terms: dict[str, int]
