@@ -80,3 +80,84 @@ def test_case(analyzer: Analyzer, case: dict[str, Any]) -> None:
         assert any(case["warning"] in warning for warning in result.warnings), result.warnings
     if "verdict" in case:
         assert result.verdict == case["verdict"]
+
+
+# An offence of our own drafting in each language, then a subsection on organized groups:
+# (saying the group is irrelevant, saying the offence needs one).
+GROUP_SUBSECTION = {
+    "en": (
+        "3. Trafficking in persons\n(1) A person who recruits, transports or harbours another"
+        " person by force or deception for the purpose of exploitation commits an offence.\n",
+        "(2) It is irrelevant whether the offender acted alone or as part of an organised"
+        " criminal group.",
+        "(2) The offence is committed only where the offender acted as part of an organised"
+        " criminal group.",
+    ),
+    "es": (
+        "Artículo 3. Trata de personas\n1. El que captare, transportare o acogiere a una persona"
+        " mediante violencia o engaño con fines de explotación será castigado con prisión de"
+        " cinco a doce años.\n",
+        "2. Es indiferente que el autor actúe solo o como miembro de una organización criminal.",
+        "2. El delito solo se comete cuando el autor actúa como miembro de una organización"
+        " criminal.",
+    ),
+    "fr": (
+        "Article 3\n1° Le fait de recruter, de transporter ou d'héberger une personne, par la"
+        " menace ou la tromperie, en vue de son exploitation est puni de dix ans"
+        " d'emprisonnement.\n",
+        "2° L'infraction est constituée indépendamment du fait que l'auteur a agi seul ou en"
+        " tant que membre d'une bande organisée.",
+        "2° L'infraction n'est constituée que si l'auteur a agi en tant que membre d'une bande"
+        " organisée.",
+    ),
+    "de": (
+        "§ 3 Menschenhandel\n(1) Wer eine andere Person durch Gewalt oder Täuschung zum Zweck"
+        " der Ausbeutung anwirbt, befördert oder beherbergt, wird mit Freiheitsstrafe von einem"
+        " bis zu zehn Jahren bestraft.\n",
+        "(2) Es ist unerheblich, ob der Täter allein oder als Mitglied einer Bande handelt.",
+        "(2) Die Tat begeht nur, wer als Mitglied einer Bande handelt.",
+    ),
+    "it": (
+        "Art. 3\n1. Chiunque recluta, trasporta o ospita una persona mediante violenza o inganno"
+        " a scopo di sfruttamento è punito con la reclusione da otto a venti anni.\n",
+        "2. È irrilevante che il colpevole abbia agito da solo o quale membro di"
+        " un'associazione per delinquere.",
+        "2. Il reato sussiste solo se il colpevole ha agito quale membro di un'associazione per"
+        " delinquere.",
+    ),
+    "pt": (
+        "Artigo 3.º\n1 — Quem recrutar, transportar ou alojar outra pessoa, por meio de"
+        " violência ou engano, para fins de exploração, é punido com pena de prisão de três a"
+        " dez anos.\n",
+        "2 — É irrelevante que o agente tenha atuado sozinho ou como membro de organização"
+        " criminosa.",
+        "2 — O crime só se verifica quando o agente atua como membro de organização criminosa.",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(GROUP_SUBSECTION))
+def test_a_subsection_saying_a_group_is_irrelevant_narrows_nothing(language: str) -> None:
+    offence, irrelevant, required = GROUP_SUBSECTION[language]
+    analyzer = bundled_analyzer("tip-protocol")
+    cleared = analyzer.analyze_text(offence + irrelevant)
+    needed = analyzer.analyze_text(offence + required)
+    assert cleared.document.language == needed.document.language == language
+    assert cleared.item("scope.no_organized_crime").status == "met"
+    item = needed.item("scope.no_organized_crime")
+    assert item.status == "missing", item.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # an infinitive with its object pronoun attached states the purpose
+        "Art. 3\n1. Chiunque recluta, trasporta o ospita una persona mediante violenza o inganno"
+        " al fine di sfruttarla è punito con la reclusione da otto a venti anni.\n",
+        "Artículo 3\n1. El que, mediante violencia o engaño, captare, transportare o acogiere a"
+        " una persona con el fin de explotarla será castigado con prisión de cinco a doce años.\n",
+    ],
+)
+def test_a_purpose_stated_by_an_infinitive_with_a_pronoun_attached(text: str) -> None:
+    result = bundled_analyzer("tip-protocol").analyze_text(text)
+    assert result.offences, result.summary
+    assert result.item("purpose.exploitation").status == "met"

@@ -116,7 +116,9 @@ class Item(StrictModel):
     refer to the offence; `document`: anywhere not left out). `kind: absence` items
     (scope) are met when the offence exists and not every principal limb matches
     `narrowing` (`where: offence`), or when no provision read matches it (`related`,
-    `document`).
+    `document`). A sentence that matches `cleared_by` and states no act says what is not
+    required ("It is irrelevant whether P acted alone or as part of an organised criminal
+    group"): its words narrow nothing.
     `broader_if` names one of the checklist's `broadenings`: an offence that lacks an
     element the instrument requires meets the item as broader. `hint` is added to the
     message of a missing item (where else to look). `role: means` items read only words
@@ -153,6 +155,7 @@ class Item(StrictModel):
     partial: Pattern | None = None
     lacking: str = ""  # what a `partial` match lacks, in the drafter's terms
     narrowing: Pattern | None = None
+    cleared_by: Pattern | None = None
     ignore: list[str] = []
     role: Literal["act", "means"] | None = None
     adults_too: bool = False
@@ -168,6 +171,8 @@ class Item(StrictModel):
             raise ValueError("an absence item needs a 'narrowing' pattern")
         if self.kind == "absence" and self.met is not None:
             raise ValueError("an absence item takes 'narrowing', not 'met'")
+        if self.cleared_by is not None and self.narrowing is None:
+            raise ValueError("'cleared_by' goes with 'narrowing'")
         return self
 
 
@@ -560,7 +565,7 @@ def _cross_check(
             seen.setdefault(name, index)
         if item.category not in categories:
             report(("items", index, "category"), f"unknown category {item.category!r}")
-        for field in ("met", "partial", "narrowing"):
+        for field in ("met", "partial", "narrowing", "cleared_by"):
             pattern = getattr(item, field)
             for term in pattern.terms() if pattern else ():
                 if term not in known_terms:

@@ -78,6 +78,26 @@ class Roles:
             return hits
         return SectionHits(hits.section, outside_spans(hits.by_term_hits(), spans))
 
+    def outside_clearing(self, hits: SectionHits, clearing: Pattern) -> SectionHits:
+        """The hits less those of sentences that say what is not required: a sentence
+        matching `clearing` ("it is irrelevant whether") that states no act. A sentence
+        creating the offence ("Whether or not the victim consents, a member of a group who
+        recruits ...") keeps its words."""
+        conduct = self.locate.conduct
+        by_sentence: dict[tuple[int, int], list[Hit]] = {}
+        for hit in hits.by_term_hits():
+            by_sentence.setdefault(self.sentence_of(hit.start), []).append(hit)
+        dropped: set[Hit] = set()
+        for group in by_sentence.values():
+            sentence = SectionHits(hits.section, group)
+            if evaluate(clearing, sentence) is not None and (
+                conduct is None or evaluate(conduct, sentence) is None
+            ):
+                dropped.update(group)
+        if not dropped:
+            return hits
+        return SectionHits(hits.section, [h for h in hits.by_term_hits() if h not in dropped])
+
     def purpose_spans(self, index: int) -> list[tuple[int, int]]:
         """From each purpose frame to the end of its sentence, or to what reopens the
         conduct first: a means frame ("by means of") or an act ("A person who, with intent
