@@ -234,9 +234,10 @@ class Judge:
         if self._narrowable_units is None:
             self._narrowable_units = self._narrowable()
         for hits, place in self._narrowable_units:
-            if item.cleared_by is not None:
-                hits = self.roles.outside_clearing(hits, item.cleared_by)
             match = evaluate(item.narrowing, hits, item.family())
+            if match is not None and item.cleared_by is not None:
+                cleared = self.roles.outside_clearing(hits, item.cleared_by)
+                match = evaluate(item.narrowing, cleared, item.family())
             if match is None:
                 open_places += place
             else:

@@ -82,21 +82,21 @@ class Roles:
         """The hits less those of sentences that say what is not required: a sentence
         matching `clearing` ("it is irrelevant whether") that states no act. A sentence
         creating the offence ("Whether or not the victim consents, a member of a group who
-        recruits ...") keeps its words."""
+        recruits ...") keeps its words. Only the sentences holding a word of `clearing` are
+        read."""
         conduct = self.locate.conduct
-        by_sentence: dict[tuple[int, int], list[Hit]] = {}
-        for hit in hits.by_term_hits():
-            by_sentence.setdefault(self.sentence_of(hit.start), []).append(hit)
-        dropped: set[Hit] = set()
-        for group in by_sentence.values():
-            sentence = SectionHits(hits.section, group)
+        cleared: list[tuple[int, int]] = []
+        for start, end in sorted(
+            {self.sentence_span(h.start) for t in clearing.terms() for h in hits.by_term.get(t, ())}
+        ):
+            sentence = SectionHits(hits.section, hits.between(start, end))
             if evaluate(clearing, sentence) is not None and (
                 conduct is None or evaluate(conduct, sentence) is None
             ):
-                dropped.update(group)
-        if not dropped:
+                cleared.append((start, end))
+        if not cleared:
             return hits
-        return SectionHits(hits.section, [h for h in hits.by_term_hits() if h not in dropped])
+        return SectionHits(hits.section, outside_spans(hits.by_term_hits(), cleared))
 
     def purpose_spans(self, index: int) -> list[tuple[int, int]]:
         """From each purpose frame to the end of its sentence, or to what reopens the
@@ -192,6 +192,14 @@ class Roles:
         provision = self.structure.provision_at(offset)
         breaks = self._sentence_breaks(provision.start, provision.end)
         return provision.start, bisect.bisect_right(breaks, offset)
+
+    def sentence_span(self, offset: int) -> tuple[int, int]:
+        """Where the sentence holding a character offset starts and ends."""
+        provision = self.structure.provision_at(offset)
+        breaks = self._sentence_breaks(provision.start, provision.end)
+        at = bisect.bisect_right(breaks, offset)
+        start = breaks[at - 1] if at > 0 else provision.start
+        return start, breaks[at] if at < len(breaks) else provision.end
 
     def _sentence_breaks(self, start: int, end: int) -> list[int]:
         breaks = self._breaks.get(start)
