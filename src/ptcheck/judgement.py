@@ -311,6 +311,7 @@ class Judge:
                 outside_spans(
                     hits_of(index).by_term_hits(), [sp for lb in mine for sp in lb.spans]
                 ),
+                ordered=True,
             )
             for index, mine in by_section.items()
         }

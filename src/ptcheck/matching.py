@@ -47,14 +47,20 @@ class Hit(NamedTuple):
 
 
 class SectionHits:
-    """The hits of one section, grouped by term."""
+    """The hits of one section, grouped by term.
 
-    def __init__(self, section: int, hits: Iterable[Hit]) -> None:
+    `ordered`: the hits are given as a list already in document order (a slice of another
+    section's ordered hits), so they need no sort.
+    """
+
+    __slots__ = ("_covered", "_ordered", "_outside", "_starts", "by_term", "section")
+
+    def __init__(self, section: int, hits: Iterable[Hit], ordered: bool = False) -> None:
         self.section = section
-        self._covered: dict[frozenset[str], set[Hit]] = {}
-        self._ordered: list[Hit] | None = None
+        self._covered: dict[frozenset[str], set[Hit]] | None = None
+        self._ordered: list[Hit] | None = hits if ordered and isinstance(hits, list) else None
         self._starts: list[int] | None = None
-        self._outside: dict[tuple[int, int], SectionHits] = {}
+        self._outside: dict[tuple[int, int], SectionHits] | None = None
         self.by_term: dict[str, list[Hit]] = defaultdict(list)
         for hit in hits:
             self.by_term[hit.term].append(hit)
@@ -69,29 +75,33 @@ class SectionHits:
             self._ordered = sorted(hit for hits in self.by_term.values() for hit in hits)
         return self._ordered
 
-    def between(self, start: int, end: int) -> list[Hit]:
-        """The hits that start in start..end, in order (a bisect: no scan of the rest)."""
-        ordered = self.by_term_hits()
+    def _bounds(self, start: int, end: int) -> tuple[int, int]:
+        """Positions in `by_term_hits()` of the first hit starting at `start` or later and of
+        the first starting at `end` or later (a bisect: no scan of the rest)."""
         if self._starts is None:
-            self._starts = [hit.start for hit in ordered]
-        return ordered[
-            bisect.bisect_left(self._starts, start) : bisect.bisect_left(self._starts, end)
-        ]
+            self._starts = [hit.start for hit in self.by_term_hits()]
+        return bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)
+
+    def between(self, start: int, end: int) -> list[Hit]:
+        """The hits that start in start..end, in order."""
+        low, high = self._bounds(start, end)
+        return self.by_term_hits()[low:high]
 
     def outside(self, start: int, end: int) -> SectionHits:
         """The hits that do not start in start..end (kept: limbs of a paragraph share them)."""
+        if self._outside is None:
+            self._outside = {}
         key = (start, end)
         if key not in self._outside:
+            low, high = self._bounds(start, end)
             ordered = self.by_term_hits()
-            if self._starts is None:
-                self._starts = [hit.start for hit in ordered]
-            low = bisect.bisect_left(self._starts, start)
-            high = bisect.bisect_left(self._starts, end)
-            self._outside[key] = SectionHits(self.section, ordered[:low] + ordered[high:])
+            self._outside[key] = SectionHits(self.section, ordered[:low] + ordered[high:], True)
         return self._outside[key]
 
     def covered(self, family: frozenset[str]) -> set[Hit]:
         """Hits inside a longer hit of another `family` term ("a person" in "a person under 18")."""
+        if self._covered is None:
+            self._covered = {}
         if family not in self._covered:
             covered: set[Hit] = set()
             # In start order, the hit reaching furthest, and the one reaching furthest among
@@ -300,11 +310,11 @@ class TermMatcher:
                             present.add(term)
             key = frozenset(present)
             if key not in decided:
-                decided[key] = any(_possible(pattern, present) for pattern in self.relevance)
+                decided[key] = any(possible(pattern, present) for pattern in self.relevance)
             if decided[key] or (
                 defined is not None
                 and marker is not None
-                and _possible(marker, present)
+                and possible(marker, present)
                 and defined.search(text, section.start, section.end)
             ):
                 relevant.append(index)
@@ -347,15 +357,15 @@ def capped_phrases(checklist: Checklist) -> list[CappedPhrase]:
     return found
 
 
-def _possible(pattern: Pattern, present: set[str]) -> bool:
+def possible(pattern: Pattern, present: set[str] | frozenset[str]) -> bool:
     """False when `pattern` cannot match a section whose possibly present terms are `present`."""
     if pattern.term is not None:
         return pattern.term in present
     if pattern.any is not None:
-        return any(_possible(child, present) for child in pattern.any)
+        return any(possible(child, present) for child in pattern.any)
     if pattern.not_ is not None:
         return True
-    return all(_possible(child, present) for child in pattern.all or pattern.near or [])
+    return all(possible(child, present) for child in pattern.all or pattern.near or [])
 
 
 def _pieces(structure: Structure, sections: list[int]) -> Iterator[tuple[int, int, int, int]]:

@@ -433,7 +433,7 @@ class RegionFinder:
 
     def _slice(self, index: int, start: int, end: int) -> SectionHits:
         """The hits of a section between two offsets."""
-        return SectionHits(index, self.hits[index].between(start, end))
+        return SectionHits(index, self.hits[index].between(start, end), ordered=True)
 
     def _states_conduct(
         self, hits: SectionHits, defined: bool, spans: tuple[tuple[int, int], ...] = ()
@@ -519,7 +519,7 @@ class RegionFinder:
         """True when a definition defines the subject itself ("trafficking" means ...)."""
         end = start + len(term) + 12  # the label, quotes and the term itself
         opening = [h for h in hits.by_term_hits() if h.start < end]
-        return matches(self.locate.subject, SectionHits(hits.section, opening))
+        return matches(self.locate.subject, SectionHits(hits.section, opening, ordered=True))
 
     def _use_of(self, term: str, offences: list[int]) -> Evidence | None:
         """Where the offence uses a defined term (for the evidence)."""

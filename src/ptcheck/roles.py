@@ -15,7 +15,7 @@ import bisect
 import re
 
 from ptcheck.checklist import Checklist, Pattern
-from ptcheck.matching import Hit, SectionHits, evaluate
+from ptcheck.matching import Hit, SectionHits, evaluate, possible
 from ptcheck.structure import Structure
 
 ACT_AFTER_FRAME = 2  # "for the purpose of [the] transporting": the act the purpose names
@@ -56,12 +56,13 @@ class Roles:
                 dropped = {
                     hit
                     for group in by_sentence.values()
-                    if evaluate(penalty, SectionHits(index, group)) is not None
+                    if possible(penalty, {h.term for h in group})  # no object for most
+                    and evaluate(penalty, SectionHits(index, group, ordered=True)) is not None
                     for hit in group
                 }
                 for start, end in self._penalty_subtrees(index, ordered, penalty):
                     dropped.update(hits.between(start, end))
-                hits = SectionHits(index, [h for h in ordered if h not in dropped])
+                hits = SectionHits(index, [h for h in ordered if h not in dropped], ordered=True)
             self._elements[index] = hits
         return self._elements[index]
 
@@ -76,7 +77,7 @@ class Roles:
         spans = self.purpose_spans(hits.section)
         if not spans:
             return hits
-        return SectionHits(hits.section, outside_spans(hits.by_term_hits(), spans))
+        return SectionHits(hits.section, outside_spans(hits.by_term_hits(), spans), ordered=True)
 
     def outside_clearing(self, hits: SectionHits, clearing: Pattern) -> SectionHits:
         """The hits less those of sentences that say what is not required: a sentence
@@ -89,14 +90,14 @@ class Roles:
         for start, end in sorted(
             {self.sentence_span(h.start) for t in clearing.terms() for h in hits.by_term.get(t, ())}
         ):
-            sentence = SectionHits(hits.section, hits.between(start, end))
+            sentence = SectionHits(hits.section, hits.between(start, end), ordered=True)
             if evaluate(clearing, sentence) is not None and (
                 conduct is None or evaluate(conduct, sentence) is None
             ):
                 cleared.append((start, end))
         if not cleared:
             return hits
-        return SectionHits(hits.section, outside_spans(hits.by_term_hits(), cleared))
+        return SectionHits(hits.section, outside_spans(hits.by_term_hits(), cleared), ordered=True)
 
     def purpose_spans(self, index: int) -> list[tuple[int, int]]:
         """From each purpose frame to the end of its sentence, or to what reopens the
@@ -158,7 +159,9 @@ class Roles:
         if not any(h not in named for h in hits.by_term.get(conduct, ())):
             return hits  # the acts are only named in the purpose frame ("zum Zweck ... anwirbt")
         named_spans = sorted((h.start, h.end) for h in named)
-        return SectionHits(hits.section, outside_spans(hits.by_term_hits(), named_spans))
+        return SectionHits(
+            hits.section, outside_spans(hits.by_term_hits(), named_spans), ordered=True
+        )
 
     @staticmethod
     def _single(pattern: Pattern | None) -> str:
@@ -183,7 +186,7 @@ class Roles:
             if low == own_end:
                 continue
             # The lead-in sets a penalty, and nothing under it states an act.
-            if evaluate(penalty, SectionHits(index, ordered[low:high])) is not None:
+            if evaluate(penalty, SectionHits(index, ordered[low:high], ordered=True)) is not None:
                 spans.append((provision.start, end))
         return spans
 
