@@ -4,7 +4,10 @@
   penalty is increased if: (a) ..."), with everything under it: aggravations, not elements;
 - purpose: from a purpose frame ("for the purpose of", "con fines de") to the end of its
   sentence, or to a means frame ("by means of") that reopens the means: words there
-  describe the exploitation ("forced", "coerced"), not how the person was trafficked.
+  describe the exploitation ("forced", "coerced"), not how the person was trafficked;
+- clearing (for the items that name it): a sentence that says what is not required ("It
+  is irrelevant whether P acted ... as part of an organised criminal group") and states
+  no act: its words narrow nothing.
 
 Elements are the hits in no such role; means are read from elements outside purposes.
 """
