@@ -76,3 +76,13 @@ def test_every_sample_law_gives_the_same_json_whatever_the_hash_seed() -> None:
         digests.add(done.stdout.strip())
     assert len(digests) == 1
     assert len(next(iter(digests))) == len(hashlib.sha256().hexdigest())
+
+
+def test_a_citation_goes_to_the_nearest_section_bearing_its_label() -> None:
+    """Acts gathered in one file each have a section 3: "section 3" is the nearest one."""
+    from ptcheck.regions import RegionFinder
+
+    assert RegionFinder._nearest([2, 10, 30], 12)[0] == 10
+    assert RegionFinder._nearest([2, 10, 30], 28)[0] == 30
+    assert RegionFinder._nearest([2, 10, 30], 10) == [2, 30]  # never the citing section
+    assert RegionFinder._nearest([], 5) == []

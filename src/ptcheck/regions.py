@@ -544,18 +544,26 @@ class RegionFinder:
         }
 
     def _cited_sections(self, index: int, candidates: set[int]) -> list[int]:
-        """Sections among `candidates` that section `index` cites, in order (looked up by
-        label: the cost is that of the citations, not of the document)."""
+        """Sections among `candidates` that section `index` cites, in order, looked up by
+        label: the cost is that of the citations, not of the document. Where several
+        sections bear the cited label (Acts gathered in one file), the citation is to the
+        nearest of them."""
         if self._by_label is None:
             self._by_label = {}
             for number, section in enumerate(self.structure.sections):
                 self._by_label.setdefault(label_key(section.label), []).append(number)
-        return sorted(
-            i
-            for key in self._citations(index)
-            for i in self._by_label.get(key, ())
-            if i != index and i in candidates
-        )
+        cited: set[int] = set()
+        for key in self._citations(index):
+            bearing = [i for i in self._nearest(self._by_label.get(key, []), index) if i != index]
+            cited.update(i for i in bearing[:1] if i in candidates)
+        return sorted(cited)
+
+    @staticmethod
+    def _nearest(numbers: list[int], index: int) -> list[int]:
+        """The one or two of `numbers` (in order) nearest to `index`, nearest first."""
+        at = bisect.bisect_left(numbers, index)
+        around = [n for n in numbers[max(0, at - 1) : at + 2] if n != index]
+        return sorted(around, key=lambda n: abs(n - index))
 
     def _citations(self, index: int) -> set[str]:
         section = self.structure.sections[index]
