@@ -55,7 +55,7 @@ class Roles:
                 ordered = hits.by_term_hits()
                 by_sentence: dict[tuple[int, int], list[Hit]] = {}
                 for hit in ordered:
-                    by_sentence.setdefault(self.sentence_of(hit.start), []).append(hit)
+                    by_sentence.setdefault(self.sentence_span(hit.start), []).append(hit)
                 dropped = {
                     hit
                     for group in by_sentence.values()
@@ -192,12 +192,6 @@ class Roles:
             if evaluate(penalty, SectionHits(index, ordered[low:high], ordered=True)) is not None:
                 spans.append((provision.start, end))
         return spans
-
-    def sentence_of(self, offset: int) -> tuple[int, int]:
-        """(provision start, sentence number in it) of a character offset."""
-        provision = self.structure.provision_at(offset)
-        breaks = self._sentence_breaks(provision.start, provision.end)
-        return provision.start, bisect.bisect_right(breaks, offset)
 
     def sentence_span(self, offset: int) -> tuple[int, int]:
         """Where the sentence holding a character offset starts and ends."""
