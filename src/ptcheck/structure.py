@@ -205,6 +205,10 @@ class Structure:
     _starts: list[int] = field(default_factory=list, repr=False)
     _subtree_ends: list[int] = field(default_factory=list, repr=False)
 
+    def __post_init__(self) -> None:
+        if not self.lowered and self.text:
+            self.lowered = lower_text(self.text)
+
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
         line = bisect.bisect_right(self.line_starts, offset) - 1
