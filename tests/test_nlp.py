@@ -105,3 +105,39 @@ def test_the_phrase_index_finds_what_spacys_phrase_matcher_finds() -> None:
             assert len(got) == len(set(got)) and set(got) == expected, law
             compared += len(expected)
     assert compared > 10_000
+
+
+def test_a_tokenizer_restored_from_the_cache_splits_every_statute_as_spacy_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cached tokenizer (settings and compiled expressions, no regex compiled again)
+    gives the same tokens, lower forms and offsets as the blank pipeline's, in every language
+    of the packs, on every sample law and the corpus; a damaged cache is built again."""
+    from ptcheck.language import choose_language, pack_codes
+    from ptcheck.nlp import tokenizer
+
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
+    restored = {}
+    for language in pack_codes():
+        tokenizer.cache_clear()
+        built = tokenizer(language)  # builds and stores
+        assert built is blank_pipeline(language).tokenizer
+        tokenizer.cache_clear()
+        restored[language] = tokenizer(language)
+        assert restored[language] is not built  # read back from the cache
+    assert len(list(tmp_path.glob("tokenizer-*.json.gz"))) == len(pack_codes())
+    compared = 0
+    for law in _statutes():
+        text = law.read_text(encoding="utf-8")
+        language = choose_language(text, str(law), list(pack_codes()), None)
+        fields = ["ORTH", "LOWER", "IDX", "LENGTH"]
+        expected = blank_pipeline(language).tokenizer(text).to_array(fields)
+        got = restored[language](text).to_array(fields)
+        assert got.tolist() == expected.tolist(), law
+        compared += len(expected)
+    assert compared > 20_000  # tokens
+    for stored in tmp_path.glob("tokenizer-*.json.gz"):
+        stored.write_bytes(b"not gzip")
+    tokenizer.cache_clear()
+    assert tokenizer("fr") is blank_pipeline("fr").tokenizer  # damaged: built again
+    tokenizer.cache_clear()

@@ -25,6 +25,7 @@ from ptcheck.nlp import (
     clitic_hyphen,
     expand_phrase,
     form_count,
+    tokenizer,
     with_numbers,
 )
 from ptcheck.structure import Structure
@@ -181,7 +182,7 @@ class TermMatcher:
     def __init__(self, checklist: Checklist, language: str) -> None:
         self.language = language
         self.checklist = checklist
-        self.tokenizer = blank_pipeline(language).tokenizer
+        self.tokenizer = tokenizer(language)
         pack = load_pack(language)
         phrases = {
             name: [
