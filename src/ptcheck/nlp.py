@@ -75,16 +75,17 @@ def tokenizer(language: str) -> Any:
         if restored is not None:
             return restored
     built = blank_pipeline(language).tokenizer
-    if path is not None:
-        stored = {
-            "settings": built.to_bytes(exclude=_TOKENIZER_EXPRESSIONS).hex(),
-            "expressions": {
-                name: _compiled_form(getattr(built, name).__self__)
-                for name in _TOKENIZER_EXPRESSIONS
-                if getattr(built, name) is not None
-            },
-        }
-        with contextlib.suppress(OSError, TypeError, ValueError, AttributeError):
+    # A Python whose `re` internals differ stores nothing: the tokenizer is built each time.
+    with contextlib.suppress(OSError, TypeError, ValueError, AttributeError, ImportError):
+        if path is not None:
+            stored = {
+                "settings": built.to_bytes(exclude=_TOKENIZER_EXPRESSIONS).hex(),
+                "expressions": {
+                    name: _compiled_form(getattr(built, name).__self__)
+                    for name in _TOKENIZER_EXPRESSIONS
+                    if getattr(built, name) is not None
+                },
+            }
             write_bytes_atomic(path, gzip.compress(json.dumps(stored).encode(), compresslevel=6))
     return built
 
