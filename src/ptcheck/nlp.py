@@ -65,28 +65,27 @@ def tokenizer(language: str) -> Any:
     compiled form of each expression, keyed by the versions of Python's regular expression
     engine and of spaCy; whatever cannot be restored is built again.
     """
-    folder = cache_folder()
-    key = json.dumps([language, _version("spacy"), _sre.MAGIC, list(sys.version_info)])
-    path = None
-    if folder is not None:
-        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-        path = folder / f"tokenizer-{language}-{digest}.json.gz"
+    key = [language, _version("spacy"), _sre.MAGIC, list(sys.version_info)]
+    path = _cache_path("tokenizer", language, key)
+    if path is not None:
         restored = _restored_tokenizer(language, path)
         if restored is not None:
             return restored
     built = blank_pipeline(language).tokenizer
-    # A Python whose `re` internals differ stores nothing: the tokenizer is built each time.
-    with contextlib.suppress(OSError, TypeError, ValueError, AttributeError, ImportError):
-        if path is not None:
-            stored = {
-                "settings": built.to_bytes(exclude=_TOKENIZER_EXPRESSIONS).hex(),
-                "expressions": {
-                    name: _compiled_form(getattr(built, name).__self__)
-                    for name in _TOKENIZER_EXPRESSIONS
-                    if getattr(built, name) is not None
+    if path is not None:
+        # A Python whose `re` internals differ stores nothing: the tokenizer is built each time.
+        with contextlib.suppress(TypeError, ValueError, AttributeError, ImportError):
+            _store(
+                path,
+                {
+                    "settings": built.to_bytes(exclude=_TOKENIZER_EXPRESSIONS).hex(),
+                    "expressions": {
+                        name: _compiled_form(getattr(built, name).__self__)
+                        for name in _TOKENIZER_EXPRESSIONS
+                        if getattr(built, name) is not None
+                    },
                 },
-            }
-            write_bytes_atomic(path, gzip.compress(json.dumps(stored).encode(), compresslevel=6))
+            )
     return built
 
 
@@ -96,16 +95,17 @@ def _restored_tokenizer(language: str, path: Path) -> Any:
     from spacy.tokenizer import Tokenizer
     from spacy.vocab import create_vocab
 
+    stored = _cached(path)
+    if stored is None:
+        return None
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as cached:
-            stored = json.load(cached)
         restored = Tokenizer(create_vocab(language, Language.Defaults))
         restored.from_bytes(bytes.fromhex(stored["settings"]), exclude=_TOKENIZER_EXPRESSIONS)
         for name, form in stored["expressions"].items():
             expression = _from_compiled_form(form)
             method = "finditer" if name == "infix_finditer" else name.split("_")[-1]
             setattr(restored, name, getattr(expression, method))
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, RuntimeError):
+    except (ValueError, TypeError, KeyError, AttributeError, RuntimeError):
         return None
     return restored
 
@@ -317,25 +317,44 @@ def cached_forms(source: dict[str, Any], build: Callable[[], Forms]) -> Forms:
     spacy-lookups-data, so any change builds them again. A cache that cannot be read or
     written is skipped: it only saves time (reading a lemma table takes up to 2 s).
     """
+    versions = [_version(name) for name in ("ptcheck", "spacy", "spacy-lookups-data")]
+    path = _cache_path(
+        "forms", source.get("language", ""), [source, versions, MAX_FORMS_PER_PHRASE]
+    )
+    if path is None:
+        return build()
+    stored = _cached(path)
+    with contextlib.suppress(AttributeError, TypeError):  # damaged: build it
+        if stored is not None:
+            return {name: {tuple(form) for form in forms} for name, forms in stored.items()}
+    forms = build()
+    _store(path, {name: sorted(found) for name, found in forms.items()})
+    return forms
+
+
+def _cache_path(kind: str, language: str, key: Any) -> Path | None:
+    """The cache file of `kind` for a key (builtins), or None when the cache is off."""
     folder = cache_folder()
     if folder is None:
-        return build()
-    versions = [_version(name) for name in ("ptcheck", "spacy", "spacy-lookups-data")]
-    digest = hashlib.sha256(
-        json.dumps([source, versions, MAX_FORMS_PER_PHRASE], sort_keys=True).encode()
-    ).hexdigest()
-    path = folder / f"forms-{source.get('language', '')}-{digest[:32]}.json.gz"
+        return None
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+    return folder / f"{kind}-{language}-{digest[:32]}.json.gz"
+
+
+def _cached(path: Path) -> Any:
+    """What `_store` wrote at `path`; None when it is not there yet or damaged."""
     try:
         with gzip.open(path, "rt", encoding="utf-8") as cached:
-            stored = json.load(cached)
-        return {name: {tuple(form) for form in forms} for name, forms in stored.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
-        pass  # not there yet, or damaged: build it
-    forms = build()
-    stored = json.dumps({name: sorted(found) for name, found in forms.items()})
-    with contextlib.suppress(OSError):  # a read-only home: no cache, the same forms
-        write_bytes_atomic(path, gzip.compress(stored.encode("utf-8"), compresslevel=6))
-    return forms
+            return json.load(cached)
+    except (OSError, ValueError):
+        return None
+
+
+def _store(path: Path, data: Any) -> None:
+    """Write `data` as gzipped JSON; a read-only home keeps no cache (it only saves time)."""
+    text = json.dumps(data)
+    with contextlib.suppress(OSError):
+        write_bytes_atomic(path, gzip.compress(text.encode("utf-8"), compresslevel=6))
 
 
 def _version(distribution: str) -> str:
