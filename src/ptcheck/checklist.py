@@ -8,6 +8,7 @@ reported at once, each pointing at the place in the YAML file it comes from.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -484,13 +485,18 @@ def parse_checklist(text: str, source: str, base: Path | None = None) -> Checkli
 
     The term libraries it includes are read from `base` (the checklist's folder).
     """
+    return _parsed(text, source, base)[0]
+
+
+def _parsed(text: str, source: str, base: Path | None) -> tuple[Checklist, dict[str, Any]]:
+    """The checklist and the data it was validated from (its libraries' terms merged in)."""
     data, builder = _compose(text, source, "checklist")
     builder.problems += _include_terms(data, builder, base)
     checklist: Checklist = _validate(Checklist, data, builder)
     problems = builder.problems + _cross_check(checklist, builder.positions, source)
     if problems:
         raise ChecklistError(problems)
-    return checklist
+    return checklist, data
 
 
 def _include_terms(data: dict[str, Any], builder: _Builder, base: Path | None) -> list[str]:
@@ -633,8 +639,13 @@ def checklist_path(name: str | None) -> Path:
 
 
 def load_checklist(path: Path | None = None) -> LoadedChecklist:
-    """Read and validate a checklist file (the default bundled one when `path` is None)."""
+    """Read and validate a checklist file (the default bundled one when `path` is None).
+
+    A checklist read before, with the same bytes and the same libraries, is validated
+    from the data kept in the cache: composing the YAML is most of the time it takes.
+    """
     path = path or default_checklist_path()
+    from ptcheck.cache import cache_path, read_cached, store, version
     from ptcheck.files import NotReadable, read_limited
 
     try:
@@ -643,15 +654,41 @@ def load_checklist(path: Path | None = None) -> LoadedChecklist:
         message = str(problem)
         message = "no such checklist file" if message == "no such file" else message
         raise ChecklistError([f"{path}: {message}"]) from None
+    key = [hashlib.sha256(raw).hexdigest(), str(path.parent), version("ptcheck")]
+    cached = cache_path("checklist", "", [*key, version("pydantic"), version("pyyaml")])
+    stored = read_cached(cached) if cached is not None else None
+    if isinstance(stored, dict) and stored.get("digest") == _digest(path, raw, stored):
+        try:
+            checklist: Checklist = Checklist.model_validate(stored["data"])
+            return LoadedChecklist(checklist, path, stored["digest"])
+        except (ValidationError, KeyError, TypeError):
+            pass  # damaged: read the file
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ChecklistError([f"{path}: not UTF-8 (byte {exc.start})"]) from None
-    checklist = parse_checklist(text, str(path), path.parent)
+    checklist, data = _parsed(text, str(path), path.parent)
+    digest = _digest(path, raw, {"include": checklist.include})
+    if digest is None:
+        raise ChecklistError([f"{path}: an included term library cannot be read"])
+    if cached is not None and json.loads(json.dumps(data)) == data:  # JSON keeps it whole
+        store(cached, {"digest": digest, "include": checklist.include, "data": data})
+    return LoadedChecklist(checklist, path, digest)
+
+
+def _digest(path: Path, raw: bytes, included: dict[str, Any]) -> str | None:
+    """A digest of the checklist's bytes and of the libraries it includes (a change to a
+    library changes every result); None when a library cannot be read."""
     digest = hashlib.sha256(raw)
-    for name in checklist.include:  # a change to a library changes every result
-        digest.update((path.parent / name).read_bytes())
-    return LoadedChecklist(checklist, path, digest.hexdigest())
+    names = included.get("include")
+    if not isinstance(names, list):
+        return None
+    try:
+        for name in names:
+            digest.update((path.parent / str(name)).read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def json_schema() -> dict[str, Any]:

@@ -235,5 +235,7 @@ def loose(word: str) -> str:
 
 
 def alternation(words: list[str]) -> str:
-    """A non-capturing alternation of `loose` words, longest first."""
-    return "(?:" + "|".join(loose(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+    """A non-capturing alternation of `loose` words, longest first (then in alphabetical
+    order, so that the same words always give the same expression)."""
+    ordered = sorted(set(words), key=lambda word: (-len(word), word))
+    return "(?:" + "|".join(loose(w) for w in ordered) + ")"

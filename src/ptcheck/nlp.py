@@ -14,23 +14,27 @@ stands for the digits and the pack's words for it ("18", "eighteen", "dieciocho"
 
 from __future__ import annotations
 
-import _sre  # type: ignore[import-not-found]  # the engine behind re: compiled forms
 import contextlib
 import functools
 import gzip
-import hashlib
 import itertools
 import json
-import os
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ptcheck.files import write_bytes_atomic
+from ptcheck.cache import (
+    ENGINE,
+    cache_path,
+    compiled_form,
+    from_compiled_form,
+    read_cached,
+    store,
+    version,
+)
 from ptcheck.language import LanguagePack, load_pack
 
 MAX_FORMS_PER_PHRASE = 256
@@ -65,8 +69,8 @@ def tokenizer(language: str) -> Any:
     compiled form of each expression, keyed by the versions of Python's regular expression
     engine and of spaCy; whatever cannot be restored is built again.
     """
-    key = [language, _version("spacy"), _sre.MAGIC, list(sys.version_info)]
-    path = _cache_path("tokenizer", language, key)
+    key = [language, version("spacy"), ENGINE]
+    path = cache_path("tokenizer", language, key)
     if path is not None:
         restored = _restored_tokenizer(language, path)
         if restored is not None:
@@ -75,12 +79,12 @@ def tokenizer(language: str) -> Any:
     if path is not None:
         # A Python whose `re` internals differ stores nothing: the tokenizer is built each time.
         with contextlib.suppress(TypeError, ValueError, AttributeError, ImportError):
-            _store(
+            store(
                 path,
                 {
                     "settings": built.to_bytes(exclude=_TOKENIZER_EXPRESSIONS).hex(),
                     "expressions": {
-                        name: _compiled_form(getattr(built, name).__self__)
+                        name: compiled_form(getattr(built, name).__self__)
                         for name in _TOKENIZER_EXPRESSIONS
                         if getattr(built, name) is not None
                     },
@@ -91,49 +95,33 @@ def tokenizer(language: str) -> Any:
 
 def _restored_tokenizer(language: str, path: Path) -> Any:
     """The tokenizer stored at `path`, or None when there is none or it cannot be used."""
+    import srsly  # type: ignore[import-untyped]
     from spacy.language import Language
     from spacy.tokenizer import Tokenizer
     from spacy.vocab import create_vocab
 
-    stored = _cached(path)
+    stored = read_cached(path)
     if stored is None:
         return None
     try:
-        restored = Tokenizer(create_vocab(language, Language.Defaults))
-        restored.from_bytes(bytes.fromhex(stored["settings"]), exclude=_TOKENIZER_EXPRESSIONS)
+        settings = srsly.msgpack_loads(bytes.fromhex(stored["settings"]))
+        vocab = create_vocab(language, Language.Defaults)
+        vocab.from_bytes(settings["vocab"])
+        expressions = {}
         for name, form in stored["expressions"].items():
-            expression = _from_compiled_form(form)
+            expression = from_compiled_form(form)
             method = "finditer" if name == "infix_finditer" else name.split("_")[-1]
-            setattr(restored, name, getattr(expression, method))
+            expressions[name] = getattr(expression, method)
+        # The special cases are tokenized with the expressions, so they are loaded once, last
+        # (the constructor does that; `from_bytes` and each expression set load them again).
+        return Tokenizer(
+            vocab,
+            rules=settings["exceptions"],
+            faster_heuristics=settings["faster_heuristics"],
+            **expressions,
+        )
     except (ValueError, TypeError, KeyError, AttributeError, RuntimeError):
         return None
-    return restored
-
-
-def _compiled_form(expression: re.Pattern[str]) -> dict[str, Any]:
-    """What `re` compiles an expression to: its engine code, groups and flags."""
-    from re import _compiler, _parser  # type: ignore[attr-defined]
-
-    parsed = _parser.parse(expression.pattern, expression.flags)
-    return {
-        "pattern": expression.pattern,
-        "flags": expression.flags | parsed.state.flags,
-        "code": _compiler._code(parsed, expression.flags),
-        "groups": parsed.state.groups - 1,
-        "groupindex": dict(parsed.state.groupdict),
-    }
-
-
-def _from_compiled_form(form: dict[str, Any]) -> re.Pattern[str]:
-    """The expression `_compiled_form` describes, without compiling it again."""
-    groupindex = {str(k): int(v) for k, v in form["groupindex"].items()}
-    indexgroup: list[str | None] = [None] * (int(form["groups"]) + 1)
-    for name, index in groupindex.items():
-        indexgroup[index] = name
-    expression: re.Pattern[str] = _sre.compile(
-        form["pattern"], form["flags"], form["code"], form["groups"], groupindex, tuple(indexgroup)
-    )
-    return expression
 
 
 @functools.lru_cache(maxsize=8)
@@ -299,16 +287,6 @@ def _rejoin_markers(words: list[str]) -> list[str]:
 Forms = dict[str, set[tuple[str, ...]]]
 
 
-def cache_folder() -> Path | None:
-    """Where expanded forms are kept between runs: $PTCHECK_CACHE_DIR, else the user's
-    cache folder; None when PTCHECK_CACHE_DIR is empty (no cache)."""
-    chosen = os.environ.get("PTCHECK_CACHE_DIR")
-    if chosen is not None:
-        return Path(chosen) if chosen else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "ptcheck"
-
-
 def cached_forms(source: dict[str, Any], build: Callable[[], Forms]) -> Forms:
     """The forms `build` computes from `source` (the phrases of one checklist in one language
     and its pack), read from the cache when the same source was expanded before.
@@ -317,48 +295,14 @@ def cached_forms(source: dict[str, Any], build: Callable[[], Forms]) -> Forms:
     spacy-lookups-data, so any change builds them again. A cache that cannot be read or
     written is skipped: it only saves time (reading a lemma table takes up to 2 s).
     """
-    versions = [_version(name) for name in ("ptcheck", "spacy", "spacy-lookups-data")]
-    path = _cache_path(
-        "forms", source.get("language", ""), [source, versions, MAX_FORMS_PER_PHRASE]
-    )
+    versions = [version(name) for name in ("ptcheck", "spacy", "spacy-lookups-data")]
+    path = cache_path("forms", source.get("language", ""), [source, versions, MAX_FORMS_PER_PHRASE])
     if path is None:
         return build()
-    stored = _cached(path)
+    stored = read_cached(path)
     with contextlib.suppress(AttributeError, TypeError):  # damaged: build it
         if stored is not None:
             return {name: {tuple(form) for form in forms} for name, forms in stored.items()}
     forms = build()
-    _store(path, {name: sorted(found) for name, found in forms.items()})
+    store(path, {name: sorted(found) for name, found in forms.items()})
     return forms
-
-
-def _cache_path(kind: str, language: str, key: Any) -> Path | None:
-    """The cache file of `kind` for a key (builtins), or None when the cache is off."""
-    folder = cache_folder()
-    if folder is None:
-        return None
-    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
-    return folder / f"{kind}-{language}-{digest[:32]}.json.gz"
-
-
-def _cached(path: Path) -> Any:
-    """What `_store` wrote at `path`; None when it is not there yet or damaged."""
-    try:
-        with gzip.open(path, "rt", encoding="utf-8") as cached:
-            return json.load(cached)
-    except (OSError, ValueError):
-        return None
-
-
-def _store(path: Path, data: Any) -> None:
-    """Write `data` as gzipped JSON; a read-only home keeps no cache (it only saves time)."""
-    text = json.dumps(data)
-    with contextlib.suppress(OSError):
-        write_bytes_atomic(path, gzip.compress(text.encode("utf-8"), compresslevel=6))
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return ""

@@ -17,6 +17,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from ptcheck.cache import compiled_expressions
 from ptcheck.language import LanguagePack, alternation, load_pack, loose
 
 UPPER = "A-ZÀ-ÖØ-ÞŒŠŽ"  # capital letters of the Latin scripts the packs cover
@@ -56,55 +57,62 @@ class Grammar:
 
 @functools.lru_cache(maxsize=16)
 def grammar(language: str) -> Grammar:
-    """The compiled label and definition expressions of a language."""
+    """The compiled label and definition expressions of a language (kept in the cache)."""
     pack = load_pack(language)
     labels = pack.labels
     suffixes = alternation(labels.number_suffixes) if labels.number_suffixes else "(?!)"
     number = rf"{_NUMBER}(?:[ \-]?\.?{suffixes})?(?![\w])"
     opening = [*labels.article, *labels.section]
-    flags = re.IGNORECASE | re.VERBOSE
-    keyword = re.compile(
-        rf"^(?P<kw>{alternation(opening)})\s*(?P<num>{number})\s*[.:—–-]*\s*", re.IGNORECASE
-    )
-    paragraph = (
-        re.compile(
+    leads = alternation(pack.definitions.leads)
+    sources = {
+        "keyword": (
+            rf"^(?P<kw>{alternation(opening)})\s*(?P<num>{number})\s*[.:—–-]*\s*",
+            re.IGNORECASE,
+        ),
+        "bare": (
+            rf"^(?P<num>{_NUMBER}(?:\s+{suffixes})?)"
+            rf"(?:\.?[º°ª]\s*|\.(?!\d)\s*|(?=\s*\()|\s+(?=[{UPPER}“\"'«])|\s+[–—-]\s+|\s*$)",
+            re.VERBOSE,
+        ),
+        "division": (
+            rf"^(?:[^\W\d_]+\s+)?{alternation(labels.division)}\b\s*[\dIVXLCivxlc\-]*",
+            re.IGNORECASE,
+        ),
+        "reference": (
+            rf"\s*{alternation(labels.reference_followers or ['(?!)'])}\b",
+            re.IGNORECASE,
+        ),
+        "article_words": (rf"^{alternation(labels.article)}$", re.IGNORECASE),
+        "definition_lead": (rf"\s*{leads}\b", re.IGNORECASE),
+        "lead_clause": (rf"\s*{leads}\b[^,;:\n]{{0,120}}[,:]\s*", re.IGNORECASE),
+        "definition_heading": (
+            rf"\b{alternation(pack.definitions.headings)}\b",
+            re.IGNORECASE,
+        ),
+        **_definition_sources(pack),
+    }
+    if labels.paragraph:
+        sources["paragraph"] = (
             rf"^(?P<kw>{alternation(labels.paragraph)})\s*(?P<num>\d{{1,3}}|[uú]nico)"
             rf"\s*(?:\.?[º°ª]|o\b)?\s*[.:—–-]*\s*",
             re.IGNORECASE,
         )
-        if labels.paragraph
-        else None
-    )
-    bare = re.compile(
-        rf"^(?P<num>{_NUMBER}(?:\s+{suffixes})?)"
-        rf"(?:\.?[º°ª]\s*|\.(?!\d)\s*|(?=\s*\()|\s+(?=[{UPPER}“\"'«])|\s+[–—-]\s+|\s*$)",
-        flags & ~re.IGNORECASE,
-    )
-    division = re.compile(
-        rf"^(?:[^\W\d_]+\s+)?{alternation(labels.division)}\b\s*[\dIVXLCivxlc\-]*",
-        re.IGNORECASE,
-    )
-    reference = re.compile(rf"\s*{alternation(labels.reference_followers or ['(?!)'])}\b", re.I)
+    compiled = compiled_expressions("grammar", language, sources)
     words = [*opening, *labels.division, *labels.paragraph]
-    initials = frozenset(w[0].upper() for w in words if w[0].isalpha())
-    quoted, then_term, term_then = _definition_patterns(pack)
-    leads = alternation(pack.definitions.leads)
     return Grammar(
-        keyword=keyword,
-        article_words=re.compile(rf"^{alternation(labels.article)}$", re.IGNORECASE),
-        paragraph=paragraph,
-        bare=bare,
-        division=division,
-        reference=reference,
-        initials=initials,
-        quoted_definition=quoted,
-        formula_then_term=then_term,
-        term_then_formula=term_then,
-        definition_lead=re.compile(rf"\s*{leads}\b", re.IGNORECASE),
-        lead_clause=re.compile(rf"\s*{leads}\b[^,;:\n]{{0,120}}[,:]\s*", re.IGNORECASE),
-        definition_heading=re.compile(
-            rf"\b{alternation(pack.definitions.headings)}\b", re.IGNORECASE
-        ),
+        keyword=compiled["keyword"],
+        article_words=compiled["article_words"],
+        paragraph=compiled.get("paragraph"),
+        bare=compiled["bare"],
+        division=compiled["division"],
+        reference=compiled["reference"],
+        initials=frozenset(w[0].upper() for w in words if w[0].isalpha()),
+        quoted_definition=compiled["quoted_definition"],
+        formula_then_term=compiled["formula_then_term"],
+        term_then_formula=compiled["term_then_formula"],
+        definition_lead=compiled["definition_lead"],
+        lead_clause=compiled["lead_clause"],
+        definition_heading=compiled["definition_heading"],
         definition_needles=tuple(
             sorted({_first_word(f).lower() for f in pack.definitions.formulas} - {""})
         ),
@@ -116,10 +124,9 @@ def _first_word(formula: str) -> str:
     return next((w for w in formula.replace("{term}", " ").split() if len(w) > 2), "")
 
 
-def _definition_patterns(
-    pack: LanguagePack,
-) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """(quoted, formula-then-term, term-then-formula) expressions from the pack's formulas.
+def _definition_sources(pack: LanguagePack) -> dict[str, tuple[str, int]]:
+    """The quoted, formula-then-term and term-then-formula expressions (source and flags)
+    from the pack's formulas.
 
     A quoted term may be followed by a short parenthesis and a comma ("“child” (enfant),
     means"). Unquoted, a term after its formula runs to a punctuation mark or a function
@@ -145,17 +152,17 @@ def _definition_patterns(
         else:
             term = r"(?P<term>[^\W\d_][\w’'\-]*(?: [\w’'\-]+){0,5}?)"
             term_then.append(rf"{term}\s*(?:[–—:-]+\s*|\s|,\s*)(?i:{loose(after)})\b")
-    return (
-        _union(quoted, re.IGNORECASE),
-        _union(then_term or ["(?!)"], 0),
-        _union(term_then or ["(?!)"], 0),
-    )
+    return {
+        "quoted_definition": (_union(quoted), re.IGNORECASE),
+        "formula_then_term": (_union(then_term or ["(?!)"]), 0),
+        "term_then_formula": (_union(term_then or ["(?!)"]), 0),
+    }
 
 
-def _union(parts: list[str], flags: int) -> re.Pattern[str]:
+def _union(parts: list[str]) -> str:
     """One expression for alternatives that each name their group `term`."""
     numbered = [p.replace("(?P<term>", f"(?P<term{i}>") for i, p in enumerate(parts)]
-    return re.compile("|".join(f"(?:{p})" for p in numbered), flags)
+    return "|".join(f"(?:{p})" for p in numbered)
 
 
 def defined_term(match: re.Match[str]) -> str:

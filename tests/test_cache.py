@@ -1,0 +1,127 @@
+"""What is kept between runs gives what building it again gives, and a change rebuilds it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ptcheck.cache import compiled_expressions
+
+
+def _statutes() -> list[Path]:
+    from .conftest import CORPUS, SAMPLE_LAWS
+
+    laws = sorted(SAMPLE_LAWS.rglob("*.txt"))
+    return laws + (sorted(CORPUS.glob("*/*.txt")) if CORPUS.is_dir() else [])
+
+
+def _finds(expression: re.Pattern[str], text: str) -> list[tuple[int, int, dict[str, str]]]:
+    return [(m.start(), m.end(), m.groupdict()) for m in expression.finditer(text)]
+
+
+def test_every_language_grammar_restored_from_the_cache_finds_what_re_compile_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The label and definition expressions of each pack, read back as compiled code, match
+    the same spans and groups as the same sources compiled by `re` on every sample law (and
+    the corpus); their sources are the same from one process to the next (sorted words), so
+    a second start finds the file."""
+    from ptcheck import structure
+    from ptcheck.language import pack_codes
+
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
+    captured: dict[str, dict[str, tuple[str, int]]] = {}
+
+    def capture(kind: str, language: str, sources: dict[str, tuple[str, int]]) -> object:
+        captured[language] = sources
+        return compiled_expressions(kind, language, sources)
+
+    monkeypatch.setattr(structure, "compiled_expressions", capture)
+    for language in pack_codes():
+        structure.grammar.cache_clear()
+        structure.grammar(language)  # compiles and stores
+    structure.grammar.cache_clear()
+    assert len(list(tmp_path.glob("grammar-*.json.gz"))) == len(pack_codes())
+    texts = [law.read_text(encoding="utf-8") for law in _statutes()]
+    compared = 0
+    for language, sources in captured.items():
+        restored = compiled_expressions("grammar", language, sources)
+        for name, (pattern, flags) in sources.items():
+            expected = re.compile(pattern, flags)
+            assert restored[name] is not expected
+            assert restored[name].groupindex == expected.groupindex
+            for text in texts:
+                found = _finds(expected, text)
+                assert _finds(restored[name], text) == found, (language, name)
+                compared += len(found)
+    assert compared > 1_000
+    assert len(list(tmp_path.glob("grammar-*.json.gz"))) == len(pack_codes())  # no new file
+
+
+def test_a_damaged_expression_cache_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
+    sources = {"label": (r"(?P<num>\d+)\.", 0)}
+    compiled_expressions("test", "en", sources)
+    (stored,) = tmp_path.glob("test-en-*.json.gz")
+    stored.write_bytes(b"not gzip")
+    again = compiled_expressions("test", "en", sources)
+    assert again["label"].match("12. Text")["num"] == "12"  # type: ignore[index]
+
+
+def _copy_checklists(tmp_path: Path) -> Path:
+    from ptcheck.checklist import default_checklist_path
+
+    folder = tmp_path / "checklists"
+    shutil.copytree(default_checklist_path().parent, folder)
+    return folder / "tip-protocol.yaml"
+
+
+def test_a_checklist_read_from_the_cache_is_the_checklist_read_from_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptcheck import checklist as module
+
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    path = _copy_checklists(tmp_path)
+    first = module.load_checklist(path)  # composes the YAML and stores the data
+    composed: list[str] = []
+    compose = module._compose
+    monkeypatch.setattr(
+        module, "_compose", lambda *args: composed.append(args[1]) or compose(*args)
+    )
+    second = module.load_checklist(path)
+    assert composed == []  # from the cache
+    assert second.checklist == first.checklist
+    assert second.sha256 == first.sha256
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", "")
+    assert module.load_checklist(path).checklist == first.checklist
+
+
+def test_a_change_to_an_included_library_is_read_although_the_checklist_is_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptcheck.checklist import load_checklist
+    from ptcheck.errors import ChecklistError
+
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    path = _copy_checklists(tmp_path)
+    before = load_checklist(path)
+    library = path.parent / "terms" / "criminal-law.yaml"
+    text = library.read_text(encoding="utf-8")
+    assert "en: [controlled substance," in text
+    assert "zebra crossing" not in before.checklist.phrases("decoy_goods", "en")
+    changed = text.replace(
+        "en: [controlled substance,", "en: [zebra crossing, controlled substance,"
+    )
+    library.write_text(changed, encoding="utf-8")
+    after = load_checklist(path)
+    assert after.sha256 != before.sha256
+    assert "zebra crossing" in after.checklist.phrases("decoy_goods", "en")
+    library.write_text("terms: [not, a, mapping\n", encoding="utf-8")
+    with pytest.raises(ChecklistError, match=r"criminal-law\.yaml"):
+        load_checklist(path)
