@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import _sre  # type: ignore[import-not-found]  # the engine behind re: compiled forms
 import contextlib
+import functools
 import gzip
 import hashlib
 import json
@@ -63,8 +64,10 @@ def store(path: Path, data: Any) -> None:
         write_bytes_atomic(path, gzip.compress(text.encode("utf-8"), compresslevel=6))
 
 
+@functools.lru_cache(maxsize=16)
 def version(distribution: str) -> str:
-    """The installed version of a distribution ("" when it is not installed)."""
+    """The installed version of a distribution ("" when it is not installed; looked up
+    once: each lookup scans the installed packages)."""
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
