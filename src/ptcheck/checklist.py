@@ -654,10 +654,12 @@ def load_checklist(path: Path | None = None) -> LoadedChecklist:
         message = str(problem)
         message = "no such checklist file" if message == "no such file" else message
         raise ChecklistError([f"{path}: {message}"]) from None
-    key = [hashlib.sha256(raw).hexdigest(), str(path.parent), version("ptcheck")]
-    cached = cache_path("checklist", "", [*key, version("pydantic"), version("pyyaml")])
+    versions = [version(name) for name in ("ptcheck", "pydantic", "pyyaml")]
+    cached = cache_path("checklist", "", [hashlib.sha256(raw).hexdigest(), str(path), versions])
     stored = read_cached(cached) if cached is not None else None
-    if isinstance(stored, dict) and stored.get("digest") == _digest(path, raw, stored):
+    if isinstance(stored, dict) and stored.get("digest") == _digest(
+        path, raw, stored.get("include")
+    ):
         try:
             checklist: Checklist = Checklist.model_validate(stored["data"])
             return LoadedChecklist(checklist, path, stored["digest"])
@@ -668,7 +670,7 @@ def load_checklist(path: Path | None = None) -> LoadedChecklist:
     except UnicodeDecodeError as exc:
         raise ChecklistError([f"{path}: not UTF-8 (byte {exc.start})"]) from None
     checklist, data = _parsed(text, str(path), path.parent)
-    digest = _digest(path, raw, {"include": checklist.include})
+    digest = _digest(path, raw, checklist.include)
     if digest is None:
         raise ChecklistError([f"{path}: an included term library cannot be read"])
     if cached is not None and json.loads(json.dumps(data)) == data:  # JSON keeps it whole
@@ -676,11 +678,10 @@ def load_checklist(path: Path | None = None) -> LoadedChecklist:
     return LoadedChecklist(checklist, path, digest)
 
 
-def _digest(path: Path, raw: bytes, included: dict[str, Any]) -> str | None:
+def _digest(path: Path, raw: bytes, names: Any) -> str | None:
     """A digest of the checklist's bytes and of the libraries it includes (a change to a
     library changes every result); None when a library cannot be read."""
     digest = hashlib.sha256(raw)
-    names = included.get("include")
     if not isinstance(names, list):
         return None
     try:
