@@ -13,6 +13,14 @@ from ptcheck.checklist import LoadedChecklist, load_checklist
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_LAWS = ROOT / "sample_laws"
 CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def statutes() -> list[Path]:
+    """Every sample law and, where it is beside the project, every corpus statute."""
+    laws = sorted(SAMPLE_LAWS.rglob("*.txt"))
+    return laws + (sorted(CORPUS.glob("*/*.txt")) if CORPUS.is_dir() else [])
+
+
 DEFAULT = load_checklist().checklist  # the default checklist: tests that run it count its items
 DEFAULT_ITEMS = len(DEFAULT.items)
 

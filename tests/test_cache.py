@@ -10,12 +10,7 @@ import pytest
 
 from ptcheck.cache import compiled_expressions
 
-
-def _statutes() -> list[Path]:
-    from .conftest import CORPUS, SAMPLE_LAWS
-
-    laws = sorted(SAMPLE_LAWS.rglob("*.txt"))
-    return laws + (sorted(CORPUS.glob("*/*.txt")) if CORPUS.is_dir() else [])
+from .conftest import statutes
 
 
 def _finds(expression: re.Pattern[str], text: str) -> list[tuple[int, int, dict[str, str]]]:
@@ -45,7 +40,7 @@ def test_every_language_grammar_restored_from_the_cache_finds_what_re_compile_fi
         structure.grammar(language)  # compiles and stores
     structure.grammar.cache_clear()
     assert len(list(tmp_path.glob("grammar-*.json.gz"))) == len(pack_codes())
-    texts = [law.read_text(encoding="utf-8") for law in _statutes()]
+    texts = [law.read_text(encoding="utf-8") for law in statutes()]
     compared = 0
     for language, sources in captured.items():
         restored = compiled_expressions("grammar", language, sources)

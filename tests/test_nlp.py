@@ -8,6 +8,8 @@ import pytest
 
 from ptcheck.nlp import FormExpander, blank_pipeline, expand_phrase
 
+from .conftest import statutes
+
 
 @pytest.mark.parametrize(
     "word,forms",
@@ -63,13 +65,6 @@ def test_expanded_forms_are_cached_and_a_damaged_cache_is_rebuilt(
     assert calls == [1]  # damaged: built again (here by the stub), never an error
 
 
-def _statutes() -> list[Path]:
-    from .conftest import CORPUS, SAMPLE_LAWS
-
-    laws = sorted(SAMPLE_LAWS.rglob("*.txt"))
-    return laws + (sorted(CORPUS.glob("*/*.txt")) if CORPUS.is_dir() else [])
-
-
 def test_the_phrase_index_finds_what_spacys_phrase_matcher_finds() -> None:
     """The same (term, start, end) matches as a PhraseMatcher on LOWER built from the same
     forms, on every sample law and, where it is beside the project, the labelled corpus."""
@@ -84,7 +79,7 @@ def test_the_phrase_index_finds_what_spacys_phrase_matcher_finds() -> None:
     references: dict[tuple[Path, str], PhraseMatcher] = {}
     for path in bundled_checklists().values():
         analyzer = Analyzer(load_checklist(path))
-        for law in _statutes():
+        for law in statutes():
             text = law.read_text(encoding="utf-8")
             language = choose_language(text, str(law), analyzer.checklist.languages, None)
             matcher = analyzer.matcher(language)
@@ -127,7 +122,7 @@ def test_a_tokenizer_restored_from_the_cache_splits_every_statute_as_spacy_does(
         assert restored[language] is not built  # read back from the cache
     assert len(list(tmp_path.glob("tokenizer-*.json.gz"))) == len(pack_codes())
     compared = 0
-    for law in _statutes():
+    for law in statutes():
         text = law.read_text(encoding="utf-8")
         language = choose_language(text, str(law), list(pack_codes()), None)
         fields = ["ORTH", "LOWER", "IDX", "LENGTH"]
