@@ -120,3 +120,36 @@ def test_a_change_to_an_included_library_is_read_although_the_checklist_is_cache
     library.write_text("terms: [not, a, mapping\n", encoding="utf-8")
     with pytest.raises(ChecklistError, match=r"criminal-law\.yaml"):
         load_checklist(path)
+
+
+def test_matcher_tables_read_from_the_cache_are_the_tables_built_from_the_forms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A matcher whose tables come from the cache finds the same phrases in every sample law
+    as one built without a cache, and never expands a phrase; a damaged file is rebuilt."""
+    from ptcheck.checklist import load_checklist
+    from ptcheck.matching import TermMatcher
+
+    checklist = load_checklist().checklist
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", "")
+    built = TermMatcher(checklist, "pt")
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
+    TermMatcher(checklist, "pt")  # builds and stores
+    (stored,) = tmp_path.glob("matcher-pt-*.marshal")
+    monkeypatch.setattr(TermMatcher, "_tables", lambda self: pytest.fail("rebuilt"))
+    restored = TermMatcher(checklist, "pt")
+    assert restored.index.by_first == built.index.by_first
+    assert restored.key_terms == built.key_terms
+    assert restored.key_forms == built.key_forms
+    found = 0
+    for law in statutes():
+        lowers = built.tokenizer(law.read_text(encoding="utf-8")[:50_000]).to_array("LOWER")
+        expected = built.index.matches(lowers.tolist())
+        assert restored.index.matches(lowers.tolist()) == expected, law
+        found += len(expected)
+    assert found > 500
+    stored.write_bytes(stored.read_bytes()[:100])  # cut short
+    monkeypatch.undo()
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
+    assert TermMatcher(checklist, "pt").key_terms == built.key_terms
+    assert len(stored.read_bytes()) > 100  # written again

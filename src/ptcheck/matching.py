@@ -9,12 +9,16 @@ and its listed paragraphs are read together.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from spacy.strings import get_string_id
+
+from ptcheck.cache import cached_tables
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.language import load_pack
 from ptcheck.nlp import (
@@ -25,6 +29,7 @@ from ptcheck.nlp import (
     clitic_hyphen,
     expand_phrase,
     form_count,
+    forms_key,
     tokenizer,
     with_numbers,
 )
@@ -150,14 +155,19 @@ class PhraseIndex:
     has 30,000 forms, and their Docs took most of the start-up.
     """
 
-    def __init__(self, strings: Any, forms: dict[str, set[tuple[str, ...]]]) -> None:
+    def __init__(self, by_first: dict[int, dict[int, dict[tuple[int, ...], list[str]]]]) -> None:
+        self.by_first = by_first  # first token's hash -> form length -> form -> its terms
+
+    @staticmethod
+    def tables(forms: dict[str, set[tuple[str, ...]]]) -> dict[int, Any]:
+        """The index's table of `forms` (builtins only, so it can be cached)."""
         by_first: dict[int, dict[int, dict[tuple[int, ...], list[str]]]] = {}
         for name in sorted(forms):
             for form in sorted(forms[name]):
-                hashes = tuple(strings.add(word) for word in form)
+                hashes = tuple(get_string_id(word) for word in form)
                 table = by_first.setdefault(hashes[0], {}).setdefault(len(hashes), {})
                 table.setdefault(hashes, []).append(name)
-        self.by_first = by_first
+        return by_first
 
     def matches(self, lowers: list[int]) -> list[tuple[str, int, int]]:
         """(term, first token, end token) of every form in a token sequence, in order."""
@@ -192,13 +202,16 @@ class TermMatcher:
             ]
             for name in sorted(checklist.term_names())
         }
-        expanded = cached_forms(
-            {"language": language, "pack": pack.model_dump(mode="json"), "phrases": phrases},
-            lambda: self._expand(phrases),
-        )
-        self.forms = expanded
-        self.index = PhraseIndex(self.tokenizer.vocab.strings, expanded)
-        self._file_keys(expanded)
+        self._phrases = phrases
+        self._source: dict[str, Any] = {
+            "language": language,
+            "pack": pack.model_dump(mode="json"),
+            "phrases": phrases,
+        }
+        tables = cached_tables("matcher", language, forms_key(self._source), self._tables)
+        self.index = PhraseIndex(tables["by_first"])
+        self.key_terms: dict[str, set[str]] = tables["key_terms"]  # one-word forms by word
+        self.key_forms: dict[str, list[tuple[str, frozenset[str]]]] = tables["key_forms"]
         self.relevance = self._relevance(checklist)
 
     def _expand(self, phrases: dict[str, list[str]]) -> dict[str, set[tuple[str, ...]]]:
@@ -213,17 +226,23 @@ class TermMatcher:
             for name, plist in phrases.items()
         }
 
-    def _file_keys(self, expanded: dict[str, set[tuple[str, ...]]]) -> None:
-        """File each phrase form under one of its words, the one fewest forms share.
+    @functools.cached_property
+    def forms(self) -> dict[str, set[tuple[str, ...]]]:
+        """Every form of every phrase, by term, as tuples of words."""
+        return cached_forms(self._source, lambda: self._expand(self._phrases))
+
+    def _tables(self) -> dict[str, Any]:
+        """What matching reads: the phrase index, and each form filed under one of its
+        words, the one fewest forms share (see `_relevant_sections`).
 
         A section where a form matches holds all its words; looking up the least shared
         one first ("trafficking" rather than "this" or "under") keeps the check cheap.
         """
-        self.key_terms: dict[str, set[str]] = defaultdict(set)  # one-word forms
-        self.key_forms: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+        key_terms: dict[str, set[str]] = defaultdict(set)
+        key_forms: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         split = {
             (name, combo): " ".join(combo).translate(_PUNCTUATION_TO_SPACE).split()
-            for name, forms in expanded.items()
+            for name, forms in self.forms.items()
             for combo in forms
         }
         shared: dict[str, int] = defaultdict(int)
@@ -232,10 +251,15 @@ class TermMatcher:
                 shared[piece] += 1
         for (name, _), pieces in split.items():
             if len(pieces) == 1:
-                self.key_terms[pieces[0]].add(name)
+                key_terms[pieces[0]].add(name)
             elif pieces:
                 key = min(pieces, key=lambda piece: (shared[piece], -len(piece)))
-                self.key_forms[key].append((name, frozenset(pieces)))
+                key_forms[key].append((name, frozenset(pieces)))
+        return {
+            "by_first": PhraseIndex.tables(self.forms),
+            "key_terms": dict(key_terms),
+            "key_forms": dict(key_forms),
+        }
 
     def _relevance(self, checklist: Checklist) -> list[Pattern]:
         """The patterns that decide whether a section matters.

@@ -287,6 +287,13 @@ def _rejoin_markers(words: list[str]) -> list[str]:
 Forms = dict[str, set[tuple[str, ...]]]
 
 
+def forms_key(source: dict[str, Any]) -> list[Any]:
+    """What decides the forms of `source`: itself, the cap, and the versions of ptcheck,
+    spaCy and spacy-lookups-data."""
+    versions = [version(name) for name in ("ptcheck", "spacy", "spacy-lookups-data")]
+    return [source, versions, MAX_FORMS_PER_PHRASE]
+
+
 def cached_forms(source: dict[str, Any], build: Callable[[], Forms]) -> Forms:
     """The forms `build` computes from `source` (the phrases of one checklist in one language
     and its pack), read from the cache when the same source was expanded before.
@@ -295,8 +302,7 @@ def cached_forms(source: dict[str, Any], build: Callable[[], Forms]) -> Forms:
     spacy-lookups-data, so any change builds them again. A cache that cannot be read or
     written is skipped: it only saves time (reading a lemma table takes up to 2 s).
     """
-    versions = [version(name) for name in ("ptcheck", "spacy", "spacy-lookups-data")]
-    path = cache_path("forms", source.get("language", ""), [source, versions, MAX_FORMS_PER_PHRASE])
+    path = cache_path("forms", source.get("language", ""), forms_key(source))
     if path is None:
         return build()
     stored = read_cached(path)
