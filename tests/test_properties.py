@@ -126,3 +126,24 @@ def test_an_unrelated_paragraph_never_turns_met_into_missing(
     for old, new in zip(before.items, after.items, strict=True):
         if old.status == "met":
             assert new.status == "met", old.id
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False).map(lambda x: round(x, 3))
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_fast_json_output_is_what_the_standard_library_writes(data: object) -> None:
+    """json_text (orjson) writes the bytes json.dumps(indent=2, ensure_ascii=False) writes,
+    for every value a result holds: text (escapes included), integers, rounded numbers."""
+    from ptcheck.formatters.json import json_text
+
+    assert json_text(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"

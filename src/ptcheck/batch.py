@@ -490,8 +490,10 @@ class Saver:
             return
         now = time.monotonic()
         if force or now - self.last >= SAVE_EVERY_SECONDS:
+            from ptcheck.formatters.json import json_text
+
             write_atomic(
                 safe_output_path(self.folder, "results.json"),
-                json.dumps(batch.as_dict(), ensure_ascii=False, indent=1),
+                json_text(batch.as_dict()),
             )
             self.last = now

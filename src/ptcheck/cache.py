@@ -16,6 +16,7 @@ from __future__ import annotations
 import _sre  # type: ignore[import-not-found]  # the engine behind re: compiled forms
 import contextlib
 import functools
+import gc
 import gzip
 import hashlib
 import json
@@ -23,7 +24,7 @@ import marshal
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -52,10 +53,23 @@ def cache_path(kind: str, language: str, key: Any, suffix: str = ".json.gz") -> 
     return folder / f"{kind}-{language}-{digest[:32]}{suffix}"
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection meanwhile: reading a table makes 10^5 containers, none of them
+    garbage, and the collections they trigger took 3/4 of the time of reading them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_cached(path: Path) -> Any:
     """What `store` wrote at `path`; None when it is not there yet or damaged."""
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as cached:
+        with gzip.open(path, "rt", encoding="utf-8") as cached, collector_paused():
             return json.load(cached)
     except (OSError, ValueError):
         return None
@@ -76,7 +90,8 @@ def cached_tables(
     path = cache_path(kind, language, [key, ENGINE], suffix=".marshal")
     if path is not None:
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-            stored = marshal.loads(path.read_bytes())
+            with collector_paused():
+                stored = marshal.loads(path.read_bytes())
             if isinstance(stored, dict):
                 return stored
     tables = build()

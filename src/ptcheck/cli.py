@@ -525,7 +525,9 @@ def batch(
     for failure in result.failed:
         typer.echo(f"ptcheck: error: {failure.error}", err=True)
     if output_format == "json":
-        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        from ptcheck.formatters.json import json_text
+
+        sys.stdout.write(json_text(result.as_dict()))
     elif output_format == "csv":
         from ptcheck.formatters.csv import render_matrix
 

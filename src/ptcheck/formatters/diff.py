@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ptcheck.drafts import Comparison
+from ptcheck.formatters.json import json_text
 from ptcheck.formatters.markdown import escape
 from ptcheck.results import Evidence
 
@@ -13,7 +13,7 @@ from ptcheck.results import Evidence
 def render_diff(comparison: Comparison, output_format: str) -> str:
     """text, json or markdown."""
     if output_format == "json":
-        return json.dumps(comparison.as_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json_text(comparison.as_dict())
     data = comparison.as_dict()
     delta = f"{data['score_change']:+.1f}"
     if output_format == "markdown":

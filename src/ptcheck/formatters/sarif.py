@@ -7,12 +7,12 @@ Waived items are reported as suppressed results with the waiver's reason.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from ptcheck import __version__
 from ptcheck.formatters import RenderOptions
+from ptcheck.formatters.json import json_text
 from ptcheck.results import DocumentResult, ItemResult
 
 SCHEMA = (
@@ -53,7 +53,7 @@ def render(results: Sequence[DocumentResult], options: RenderOptions) -> str:
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json_text(log)
 
 
 def _rule(item: ItemResult, checklist: dict[str, Any]) -> dict[str, Any]:
