@@ -105,32 +105,60 @@ def test_a_tokenizer_restored_from_the_cache_splits_every_statute_as_spacy_does(
 ) -> None:
     """The cached tokenizer (settings and compiled expressions, no regex compiled again)
     gives the same tokens, lower forms and offsets as the blank pipeline's, in every language
-    of the packs, on every sample law and the corpus; a damaged cache is built again."""
+    of the packs, on every sample law and the corpus: restored afresh for each text with
+    only the special cases that text holds, and kept across texts as a batch keeps it. A
+    damaged cache is built again."""
     from ptcheck.language import choose_language, pack_codes
-    from ptcheck.nlp import tokenizer
+    from ptcheck.nlp import forget_tokenizers, tokenizer, tokenizer_for
 
     monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
-    restored = {}
     for language in pack_codes():
-        tokenizer.cache_clear()
-        built = tokenizer(language)  # builds and stores
-        assert built is blank_pipeline(language).tokenizer
-        tokenizer.cache_clear()
-        restored[language] = tokenizer(language)
-        assert restored[language] is not built  # read back from the cache
+        forget_tokenizers()
+        assert tokenizer(language) is blank_pipeline(language).tokenizer  # builds and stores
     assert len(list(tmp_path.glob("tokenizer-*.json.gz"))) == len(pack_codes())
+    fields = ["ORTH", "LOWER", "IDX", "LENGTH"]
+    texts = [law.read_text(encoding="utf-8") for law in statutes()]
+    texts.append(_CONTRACTIONS)
     compared = 0
-    for law in statutes():
-        text = law.read_text(encoding="utf-8")
-        language = choose_language(text, str(law), list(pack_codes()), None)
-        fields = ["ORTH", "LOWER", "IDX", "LENGTH"]
-        expected = blank_pipeline(language).tokenizer(text).to_array(fields)
-        got = restored[language](text).to_array(fields)
-        assert got.tolist() == expected.tolist(), law
-        compared += len(expected)
-    assert compared > 20_000  # tokens
+    for fresh in (True, False):
+        forget_tokenizers()
+        for text in texts:
+            language = choose_language(text, "law.txt", list(pack_codes()), None)
+            expected = blank_pipeline(language).tokenizer(text).to_array(fields).tolist()
+            if fresh:
+                forget_tokenizers()
+            restored = tokenizer_for(language, text)
+            assert restored is not blank_pipeline(language).tokenizer  # read from the cache
+            assert restored(text).to_array(fields).tolist() == expected, text[:60]
+            compared += len(expected)
+    assert compared > 40_000  # tokens
     for stored in tmp_path.glob("tokenizer-*.json.gz"):
         stored.write_bytes(b"not gzip")
-    tokenizer.cache_clear()
+    forget_tokenizers()
     assert tokenizer("fr") is blank_pipeline("fr").tokenizer  # damaged: built again
-    tokenizer.cache_clear()
+    forget_tokenizers()
+
+
+_CONTRACTIONS = (
+    "1. A person who (don't) recruits, e.g. by threats, can't say he won't— i.e. he's not "
+    "acting alone :) at 9 o'clock; Mr. Smith's gov't, \"ain't\" and y'all, (Dec.) etc.\n"
+)
+
+
+def test_the_contractions_sample_needs_special_cases() -> None:
+    """The sample the tokenizer test adds is one its special cases change: without them
+    spaCy splits it otherwise (so leaving a needed case out would be seen)."""
+    from spacy.tokenizer import Tokenizer
+
+    full = blank_pipeline("en").tokenizer
+    bare = Tokenizer(
+        full.vocab,
+        prefix_search=full.prefix_search,
+        suffix_search=full.suffix_search,
+        infix_finditer=full.infix_finditer,
+        token_match=full.token_match,
+        url_match=full.url_match,
+    )
+    with_cases = [t.text for t in full(_CONTRACTIONS)]
+    assert {"do", "n't", "ca", "e.g.", "Mr."} <= set(with_cases)
+    assert [t.text for t in bare(_CONTRACTIONS)] != with_cases

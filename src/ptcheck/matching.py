@@ -31,6 +31,7 @@ from ptcheck.nlp import (
     form_count,
     forms_key,
     tokenizer,
+    tokenizer_for,
     with_numbers,
 )
 from ptcheck.structure import Structure
@@ -192,7 +193,6 @@ class TermMatcher:
     def __init__(self, checklist: Checklist, language: str) -> None:
         self.language = language
         self.checklist = checklist
-        self.tokenizer = tokenizer(language)
         pack = load_pack(language)
         phrases = {
             name: [
@@ -225,6 +225,11 @@ class TermMatcher:
             name: {combo for phrase in plist for combo in expand_phrase(phrase, expander, nlp)}
             for name, plist in phrases.items()
         }
+
+    @property
+    def tokenizer(self) -> Any:
+        """The language's tokenizer, with all its special cases."""
+        return tokenizer(self.language)
 
     @functools.cached_property
     def forms(self) -> dict[str, set[tuple[str, ...]]]:
@@ -289,7 +294,7 @@ class TermMatcher:
         texts = (flat[start:end] for _, start, end, _ in pieces)
         by_section: dict[int, list[Hit]] = defaultdict(list)
         for (section, start, _, token_base), doc in zip(
-            pieces, self.tokenizer.pipe(texts), strict=True
+            pieces, tokenizer_for(self.language, flat).pipe(texts), strict=True
         ):
             matches = self.index.matches(doc.to_array("LOWER").tolist())
             if not matches:

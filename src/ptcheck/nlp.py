@@ -60,9 +60,47 @@ _TOKENIZER_EXPRESSIONS = (
 )
 
 
-@functools.lru_cache(maxsize=8)
 def tokenizer(language: str) -> Any:
-    """The tokenizer of `language`'s blank pipeline, kept in the cache folder between runs.
+    """The tokenizer of `language`'s blank pipeline, with all its special cases."""
+    return tokenizer_for(language, None)
+
+
+# Checking which special cases a text holds costs about 1 ms per 6,000,000 characters times
+# keys; past this, adding them all is cheaper (English's 1,347 take 48 ms to add).
+_FILTER_BUDGET = 64_000_000
+_DEFERRED: dict[str, dict[str, Any]] = {}  # special cases not yet added, by language
+
+
+def tokenizer_for(language: str, text: str | None) -> Any:
+    """The tokenizer of `language`, with at least the special cases that occur in `text`
+    (all of them when `text` is None or long).
+
+    A special case ("don't" -> "do", "n't") changes the tokens only where its string
+    occurs in the text, so leaving out the others splits the text as spaCy does; a short
+    document no longer waits for English's 1,347 cases to be added.
+    """
+    built = _base_tokenizer(language)
+    pending = _DEFERRED.get(language)
+    if pending:
+        if text is None or len(text) * len(pending) > _FILTER_BUDGET:
+            needed = sorted(pending)
+        else:
+            needed = sorted(key for key in pending if key in text)
+        for key in needed:
+            built.add_special_case(key, pending.pop(key))
+    return built
+
+
+def forget_tokenizers() -> None:
+    """Drop the tokenizers built so far (tests: the next one is built or restored again)."""
+    _base_tokenizer.cache_clear()
+    _DEFERRED.clear()
+
+
+@functools.lru_cache(maxsize=8)
+def _base_tokenizer(language: str) -> Any:
+    """`language`'s tokenizer, kept in the cache folder between runs (a restored one adds its
+    special cases when a text needs them: see `tokenizer_for`).
 
     Building it compiles the language's regular expressions, and French's exceptions make
     one of 1.4 MB: 2.7 s at every start. The cache holds the tokenizer's settings and the
@@ -94,7 +132,8 @@ def tokenizer(language: str) -> Any:
 
 
 def _restored_tokenizer(language: str, path: Path) -> Any:
-    """The tokenizer stored at `path`, or None when there is none or it cannot be used."""
+    """The tokenizer stored at `path` without its special cases (kept in `_DEFERRED`), or
+    None when there is none or it cannot be used."""
     import srsly  # type: ignore[import-untyped]
     from spacy.language import Language
     from spacy.tokenizer import Tokenizer
@@ -112,14 +151,9 @@ def _restored_tokenizer(language: str, path: Path) -> Any:
             expression = from_compiled_form(form)
             method = "finditer" if name == "infix_finditer" else name.split("_")[-1]
             expressions[name] = getattr(expression, method)
-        # The special cases are tokenized with the expressions, so they are loaded once, last
-        # (the constructor does that; `from_bytes` and each expression set load them again).
-        return Tokenizer(
-            vocab,
-            rules=settings["exceptions"],
-            faster_heuristics=settings["faster_heuristics"],
-            **expressions,
-        )
+        restored = Tokenizer(vocab, faster_heuristics=settings["faster_heuristics"], **expressions)
+        _DEFERRED[language] = dict(settings["exceptions"])
+        return restored
     except (ValueError, TypeError, KeyError, AttributeError, RuntimeError):
         return None
 
