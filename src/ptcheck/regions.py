@@ -19,6 +19,7 @@ import bisect
 import functools
 import itertools
 import re
+import weakref
 from dataclasses import dataclass, field
 
 from ptcheck.checklist import Checklist, Pattern
@@ -111,7 +112,9 @@ class Limb:
         self.end = end
         self.spans = spans
         self.paragraph = paragraph  # the numbered paragraph it stands in (or the section)
-        self._finder = finder
+        # A proxy, not the finder: the finder keeps its limbs, and a limb holding the finder
+        # would make a cycle that keeps every hit of the document until a full collection.
+        self._finder = weakref.proxy(finder)
 
     @functools.cached_property
     def hits(self) -> SectionHits:
@@ -335,34 +338,8 @@ class RegionFinder:
             stack.append(number)
         openers = self._opener_starts(index)
 
-        def alternatives(number: int, top: bool) -> list[Alternative]:
-            """(spans, leaf) of each alternative under a provision."""
-            provision = provisions[number]
-            if provision.is_definition or provision.defines:
-                return []
-            own = _cut(max(provision.body, provision.start), provision.end, openers, self.lowered)
-            below = [alts for kid in children[number] if (alts := alternatives(kid, False))]
-            found: list[Alternative]
-            if not below:
-                found = [((span,), number) for span in own]
-            else:
-                kids = children[number]
-                if (top and _numbered(provisions[kids[0]].label)) or self._disjoined(kids):
-                    combos = [alt for alts in below for alt in alts]
-                else:
-                    combos = [
-                        (tuple(s for spans, _ in combo for s in spans), combo[0][1])
-                        for combo in itertools.islice(
-                            itertools.product(*below), MAX_LIMBS_PER_SECTION + 1
-                        )
-                    ]
-                found = [((span, *spans), leaf) for span in own for spans, leaf in combos]
-            if len(found) > MAX_LIMBS_PER_SECTION:
-                raise _TooManyLimbs
-            return found
-
         # The section's own provision is the root; its numbered paragraphs are alternatives.
-        found = [alt for root in roots for alt in alternatives(root, True)]
+        found = [alt for root in roots for alt in self._alternatives(root, True, children, openers)]
         section = self.structure.sections[index]
         paragraphs = [
             (provisions[kid].start, self.structure.subtree_end(kid))
@@ -379,6 +356,41 @@ class RegionFinder:
                 self._limb(index, spans, provisions[leaf].start, provisions[leaf].end, paragraph)
             )
         return limbs
+
+    def _alternatives(
+        self, number: int, top: bool, children: dict[int, list[int]], openers: list[int]
+    ) -> list[Alternative]:
+        """(spans, leaf) of each alternative under a provision (a method, not a nested
+        function: one that calls itself is a reference cycle, and would keep the finder and
+        every hit of the document alive until the next full collection)."""
+        provisions = self.structure.provisions
+        provision = provisions[number]
+        if provision.is_definition or provision.defines:
+            return []
+        own = _cut(max(provision.body, provision.start), provision.end, openers, self.lowered)
+        below = [
+            alts
+            for kid in children[number]
+            if (alts := self._alternatives(kid, False, children, openers))
+        ]
+        found: list[Alternative]
+        if not below:
+            found = [((span,), number) for span in own]
+        else:
+            kids = children[number]
+            if (top and _numbered(provisions[kids[0]].label)) or self._disjoined(kids):
+                combos = [alt for alts in below for alt in alts]
+            else:
+                combos = [
+                    (tuple(s for spans, _ in combo for s in spans), combo[0][1])
+                    for combo in itertools.islice(
+                        itertools.product(*below), MAX_LIMBS_PER_SECTION + 1
+                    )
+                ]
+            found = [((span, *spans), leaf) for span in own for spans, leaf in combos]
+        if len(found) > MAX_LIMBS_PER_SECTION:
+            raise _TooManyLimbs
+        return found
 
     def _disjoined(self, siblings: list[int]) -> bool:
         """True when a disjunction ("or", "o", "oder") joins the items of a list."""
