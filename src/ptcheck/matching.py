@@ -202,7 +202,6 @@ class TermMatcher:
             ]
             for name in sorted(checklist.term_names())
         }
-        self._phrases = phrases
         self._source: dict[str, Any] = {
             "language": language,
             "pack": pack.model_dump(mode="json"),
@@ -234,7 +233,7 @@ class TermMatcher:
     @functools.cached_property
     def forms(self) -> dict[str, set[tuple[str, ...]]]:
         """Every form of every phrase, by term, as tuples of words."""
-        return cached_forms(self._source, lambda: self._expand(self._phrases))
+        return cached_forms(self._source, lambda: self._expand(self._source["phrases"]))
 
     def _tables(self) -> dict[str, Any]:
         """What matching reads: the phrase index, and each form filed under one of its
