@@ -11,7 +11,7 @@ import yaml
 from ptcheck.checklist import DEFAULT_CHECKLIST, bundled_checklists
 from ptcheck.selftest import law_mismatches, sample_laws
 
-from .conftest import SAMPLE_LAWS
+from .conftest import SAMPLE_LAWS, statutes
 from .test_items import bundled_analyzer
 
 LAWS = sorted(SAMPLE_LAWS.rglob("*.txt"))  # English at the top, other languages in <code>/
@@ -97,8 +97,6 @@ def test_an_analysis_leaves_no_reference_cycle_behind() -> None:
 
     from ptcheck.analysis import Analyzer
     from ptcheck.checklist import load_checklist
-
-    from .conftest import statutes
 
     analyzer = Analyzer(load_checklist())
     enabled = gc.isenabled()
