@@ -30,7 +30,7 @@ class Judge:
         self.roles = Roles(checklist, structure, hits, wording(structure.language).sentence_break)
         self.finder = RegionFinder(checklist, structure, hits, self.roles)
         self.regions = self.finder.find()
-        self.read = [i for i in self.regions.kept if hits[i].by_term]  # sections with any term
+        self.read = [i for i in self.regions.kept if hits[i]]  # sections with any term
         self._narrowable_units: list[tuple[SectionHits, list[Evidence]]] | None = None
         self._element_words: dict[int, SectionHits] | None = None
         self.broader = {

@@ -60,17 +60,30 @@ class SectionHits:
     section's ordered hits), so they need no sort.
     """
 
-    __slots__ = ("_covered", "_ordered", "_outside", "_starts", "by_term", "section")
+    __slots__ = ("_by_term", "_covered", "_given", "_ordered", "_outside", "_starts", "section")
 
     def __init__(self, section: int, hits: Iterable[Hit], ordered: bool = False) -> None:
         self.section = section
+        self._given = hits if isinstance(hits, list) else list(hits)
+        self._ordered: list[Hit] | None = self._given if ordered else None
+        self._by_term: dict[str, list[Hit]] | None = None
         self._covered: dict[frozenset[str], set[Hit]] | None = None
-        self._ordered: list[Hit] | None = hits if ordered and isinstance(hits, list) else None
         self._starts: list[int] | None = None
         self._outside: dict[tuple[int, int], SectionHits] | None = None
-        self.by_term: dict[str, list[Hit]] = defaultdict(list)
-        for hit in hits:
-            self.by_term[hit.term].append(hit)
+
+    @property
+    def by_term(self) -> dict[str, list[Hit]]:
+        """The hits by term, each term's in the order given (grouped on first use: most
+        views of a section are read for a few patterns, many never)."""
+        if self._by_term is None:
+            self._by_term = defaultdict(list)
+            for hit in self._given:
+                self._by_term[hit.term].append(hit)
+        return self._by_term
+
+    def __bool__(self) -> bool:
+        """True when the section holds any hit."""
+        return bool(self._given)
 
     def has(self, term: str) -> bool:
         """True when the term occurs in this section."""
@@ -79,7 +92,7 @@ class SectionHits:
     def by_term_hits(self) -> list[Hit]:
         """Every hit, in document order (computed once: the hits do not change)."""
         if self._ordered is None:
-            self._ordered = sorted(hit for hits in self.by_term.values() for hit in hits)
+            self._ordered = sorted(self._given)
         return self._ordered
 
     def _bounds(self, start: int, end: int) -> tuple[int, int]:
@@ -435,7 +448,7 @@ def evaluate(
     own terms) is read as part of that phrase: "a person" in "a person under the age of
     18" is a child, "forced marriage" in "concludes a forced marriage" is an act.
     """
-    if not hits.by_term:
+    if not hits:
         return None if pattern.needs_hits() else _evaluate(pattern, hits, frozenset())
     return _evaluate(pattern, hits, family if family is not None else pattern.term_set())
 

@@ -521,7 +521,7 @@ class RegionFinder:
         labels = self._labels(offences)
         for index in kept:
             section = self.structure.sections[index]
-            if index in offences or not section.is_definition or not self.hits[index].by_term:
+            if index in offences or not section.is_definition or not self.hits[index]:
                 continue
             if any(provisions[i].defines for i in section.provisions):
                 continue  # a list of definitions: only those the offence uses count
@@ -599,7 +599,7 @@ class RegionFinder:
         trafficking_act = self._is_trafficking_act(offences)
         related = []
         for index in kept:
-            if index in offences or not self.hits[index].by_term:
+            if index in offences or not self.hits[index]:
                 continue  # a section without any term cannot bear on an item
             section = self.structure.sections[index]
             text = self.structure.text[section.start : section.end]
@@ -621,7 +621,7 @@ class RegionFinder:
         if marker is None:
             return False
         creating = [
-            i for i, h in enumerate(self.hits) if h.by_term and evaluate(marker, h) is not None
+            i for i, h in enumerate(self.hits) if h and evaluate(marker, h) is not None
         ]
         return bool(creating) and set(creating) <= set(offences)
 

@@ -51,7 +51,7 @@ class Roles:
         if index not in self._elements:
             hits = self.hits[index]
             penalty = self.locate.penalty
-            if penalty is not None and hits.by_term:
+            if penalty is not None and hits:
                 ordered = hits.by_term_hits()
                 by_sentence: dict[tuple[int, int], list[Hit]] = {}
                 for hit in ordered:
