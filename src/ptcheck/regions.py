@@ -620,9 +620,7 @@ class RegionFinder:
         marker = self.locate.marker
         if marker is None:
             return False
-        creating = [
-            i for i, h in enumerate(self.hits) if h and evaluate(marker, h) is not None
-        ]
+        creating = [i for i, h in enumerate(self.hits) if h and evaluate(marker, h) is not None]
         return bool(creating) and set(creating) <= set(offences)
 
 
