@@ -33,6 +33,7 @@ class Judge:
         self.read = [i for i in self.regions.kept if hits[i]]  # sections with any term
         self._narrowable_units: list[tuple[SectionHits, list[Evidence]]] | None = None
         self._element_words: dict[int, SectionHits] | None = None
+        self._lacking_limbs: dict[str, tuple[list[Limb], bool]] = {}
         self.broader = {
             name: self._lacking(broadening) for name, broadening in checklist.broadenings.items()
         }
@@ -82,18 +83,34 @@ class Judge:
         """Evidence of principal limbs that lack the element a broadening names (for
         instance, no means at all): the offence is broader than the instrument there."""
         locate = self.checklist.locate
-        element = locate.named(broadening.lacks)
         left_out = locate.named(broadening.except_limbs) if broadening.except_limbs else None
-        assert element is not None  # checked when the checklist is loaded
+        limbs, defined = self._limbs_lacking(broadening.lacks)
+        evidence: list[Evidence] = []
+        for limb in limbs:
+            if left_out is None or not matches(left_out, limb.words):
+                evidence.extend(self._limb_evidence(limb))
         definitions = self._offence_definitions()
-        defined = any(matches(element, self.roles.outside_purpose(u.hits)) for u in definitions)
-        if self._element_words is None:  # the same for every broadening
+        if self.regions.definition_only and definitions and not defined:
+            evidence.append(self._definition_place(definitions[0]))
+        return evidence
+
+    def _limbs_lacking(self, name: str) -> tuple[list[Limb], bool]:
+        """The principal limbs that lack the element `name`, and whether the definition of
+        the offence has it (once per element: broadenings share them)."""
+        if name in self._lacking_limbs:
+            return self._lacking_limbs[name]
+        locate = self.checklist.locate
+        element = locate.named(name)
+        assert element is not None  # checked when the checklist is loaded
+        defined = any(
+            matches(element, self.roles.outside_purpose(u.hits))
+            for u in self._offence_definitions()
+        )
+        if self._element_words is None:  # the same for every element
             self._element_words = self._shared(lambda index: self.roles.means_hits(index))
         shared = self._element_words
-        evidence: list[Evidence] = []
+        lacking = []
         for limb in self.regions.limbs:
-            if left_out is not None and matches(left_out, limb.words):
-                continue
             # The element in the limb, or in a part of its section that is no limb of its
             # own ("(2) The means are threats, force ..."), is required of it.
             if matches(element, limb.means) or matches(
@@ -103,10 +120,9 @@ class Judge:
             own_conduct = locate.conduct is None or matches(locate.conduct, limb.hits)
             if not own_conduct and defined:
                 continue  # its elements are those of the definition it uses
-            evidence.extend(self._limb_evidence(limb))
-        if self.regions.definition_only and definitions and not defined:
-            evidence.append(self._definition_place(definitions[0]))
-        return evidence
+            lacking.append(limb)
+        self._lacking_limbs[name] = (lacking, defined)
+        return lacking, defined
 
     def _limb_evidence(self, limb: Limb) -> list[Evidence]:
         locate = self.checklist.locate

@@ -128,7 +128,10 @@ class SectionHits:
             # the other terms: a hit is covered by the first of them whose term is not its own.
             widest: Hit | None = None
             widest_other: Hit | None = None
-            members = sorted(h for term in family for h in self.by_term.get(term, ()))
+            by_term = self.by_term
+            present = family & by_term.keys()
+            # Only a hit of another term covers a hit.
+            members = sorted(h for t in present for h in by_term[t]) if len(present) > 1 else []
             for hit in _longest_first(members):
                 cover = widest if widest is None or widest.term != hit.term else widest_other
                 if (

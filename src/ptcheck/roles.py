@@ -53,12 +53,9 @@ class Roles:
             penalty = self.locate.penalty
             if penalty is not None and hits:
                 ordered = hits.by_term_hits()
-                by_sentence: dict[tuple[int, int], list[Hit]] = {}
-                for hit in ordered:
-                    by_sentence.setdefault(self.sentence_span(hit.start), []).append(hit)
                 dropped = {
                     hit
-                    for group in by_sentence.values()
+                    for group in self.by_sentence(ordered)
                     if possible(penalty, {h.term for h in group})  # no object for most
                     and evaluate(penalty, SectionHits(index, group, ordered=True)) is not None
                     for hit in group
@@ -195,11 +192,31 @@ class Roles:
 
     def sentence_span(self, offset: int) -> tuple[int, int]:
         """Where the sentence holding a character offset starts and ends."""
-        provision = self.structure.provision_at(offset)
+        return self._sentence_and_limit(offset)[0]
+
+    def by_sentence(self, ordered: list[Hit]) -> list[list[Hit]]:
+        """Hits in document order, grouped by the sentence holding their start (one lookup
+        per sentence, not per hit)."""
+        groups: list[list[Hit]] = []
+        limit = -1
+        for hit in ordered:
+            if hit.start >= limit:
+                _, limit = self._sentence_and_limit(hit.start)
+                groups.append([])
+            groups[-1].append(hit)
+        return groups
+
+    def _sentence_and_limit(self, offset: int) -> tuple[tuple[int, int], int]:
+        """The sentence span of `offset`, and the first offset past it whose span may differ
+        (the next sentence break or provision)."""
+        structure = self.structure
+        provision = structure.provision_at(offset)
         breaks = self._sentence_breaks(provision.start, provision.end)
         at = bisect.bisect_right(breaks, offset)
         start = breaks[at - 1] if at > 0 else provision.start
-        return start, breaks[at] if at < len(breaks) else provision.end
+        end = breaks[at] if at < len(breaks) else provision.end
+        following = structure.next_provision_start(offset)
+        return (start, end), min(following, breaks[at]) if at < len(breaks) else following
 
     def _sentence_breaks(self, start: int, end: int) -> list[int]:
         breaks = self._breaks.get(start)

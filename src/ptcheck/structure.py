@@ -228,6 +228,13 @@ class Structure:
         index = max(bisect.bisect_right(self._starts, offset) - 1, 0)
         return self.provisions[index]
 
+    def next_provision_start(self, offset: int) -> int:
+        """Where the first provision starting after `offset` starts (the text's end if none)."""
+        if len(self._starts) != len(self.provisions):
+            self._starts = [p.start for p in self.provisions]
+        at = bisect.bisect_right(self._starts, offset)
+        return self._starts[at] if at < len(self._starts) else len(self.text)
+
     def subtree_end(self, number: int) -> int:
         """Where provision `number` and everything under it end: at the next provision of
         its level or above in its section, else at the section's end (one pass, on first use)."""
