@@ -113,3 +113,32 @@ def test_an_analysis_leaves_no_reference_cycle_behind() -> None:
     finally:
         if enabled:
             gc.enable()
+
+
+def test_collection_resumes_after_an_analysis_even_when_it_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The collector is paused while a document is analysed (it makes no cycle); left off,
+    a batch of thousands of laws would keep every cycle any library makes."""
+    import gc
+
+    from ptcheck import analysis
+    from ptcheck.analysis import Analyzer
+    from ptcheck.checklist import load_checklist
+
+    analyzer = Analyzer(load_checklist())
+    text = (SAMPLE_LAWS / "model_complete.txt").read_text(encoding="utf-8")
+    assert gc.isenabled()
+    seen: list[bool] = []
+
+    def failing(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        raise RuntimeError("judging failed")
+
+    analyzer.analyze_text(text)
+    assert gc.isenabled()
+    monkeypatch.setattr(analysis, "Judge", failing)
+    with pytest.raises(RuntimeError):
+        analyzer.analyze_text(text)
+    assert seen == [False]
+    assert gc.isenabled()
