@@ -145,6 +145,40 @@ _CONTRACTIONS = (
 )
 
 
+def test_a_warmed_tokenizer_cache_changes_no_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Filling the tokenizer's cache chunk by chunk (long texts) gives the tokens, lower
+    forms and offsets spaCy gives without it, on the statutes of each language made long,
+    special cases included; every chunk of each text is then warmed."""
+    import spacy
+
+    from ptcheck.language import choose_language, pack_codes
+    from ptcheck.nlp import _WARMED, WARM_MIN_CHARS, forget_tokenizers, tokenizer_for, warm_cache
+
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
+    codes = list(pack_codes())
+    by_language: dict[str, list[str]] = {}
+    for law in statutes():
+        text = law.read_text(encoding="utf-8")
+        by_language.setdefault(choose_language(text, "law.txt", codes, None), []).append(text)
+    by_language["en"].append(_CONTRACTIONS)
+    fields = ["ORTH", "LOWER", "IDX", "LENGTH"]
+    forget_tokenizers()
+    for language in ("en", "es", "fr", "de"):
+        long_text = "\n".join(by_language[language])
+        long_text *= WARM_MIN_CHARS // len(long_text) + 1
+        reference = spacy.blank(language).tokenizer
+        warmed = tokenizer_for(language, long_text)
+        third = len(long_text) // 3  # the second text cuts some chunks in two
+        for text in (long_text, f"{long_text[third:]} {long_text[:third]}"):
+            warm_cache(warmed, [text])
+            got = warmed(text).to_array(fields).tolist()
+            assert got == reference(text).to_array(fields).tolist(), language
+            assert _WARMED[id(warmed)][1] >= set(text.split()), language  # every chunk
+    forget_tokenizers()
+
+
 def test_the_contractions_sample_needs_special_cases() -> None:
     """The sample the tokenizer test adds is one its special cases change: without them
     spaCy splits it otherwise (so leaving a needed case out would be seen)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from ptcheck.cache import collector_paused
 from ptcheck.checklist import LoadedChecklist
@@ -12,10 +13,27 @@ from ptcheck.documents import DEFAULT_MAX_SIZE, Document, read_document
 from ptcheck.judgement import Judge
 from ptcheck.language import choose_language
 from ptcheck.matching import TermMatcher
-from ptcheck.results import STATUSES, ChecklistInfo, DocumentInfo, DocumentResult
+from ptcheck.results import (
+    STATUSES,
+    ChecklistInfo,
+    DocumentInfo,
+    DocumentResult,
+    ItemResult,
+    Offence,
+)
 from ptcheck.scoring import category_results, verdict, weighted_score
 from ptcheck.structure import parse_structure
 from ptcheck.waivers import Waiver, apply_waivers, inline_waivers
+
+
+class Judged(NamedTuple):
+    """What an analysis keeps of its judgement (the structure and hits are let go)."""
+
+    items: list[ItemResult]
+    warnings: list[str]
+    offences: list[Offence]
+    offence_names: list[str]
+    judged: bool
 
 
 class Analyzer:
@@ -44,23 +62,35 @@ class Analyzer:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return self.analyze(Document(path, text, "text", digest, "utf-8"))
 
+    def _judged(self, text: str, language: str) -> Judged:
+        """The item results of a text, and what the summary says of its offences."""
+        structure = parse_structure(text, language)
+        judge = Judge(self.checklist, structure, self.matcher(language).section_hits(structure))
+        return Judged(
+            judge.results(),
+            judge.warnings(),
+            judge.offence_places(),
+            judge.offence_names,
+            judge.judged,
+        )
+
     def analyze(self, document: Document, waivers: Sequence[Waiver] = ()) -> DocumentResult:
         """Analyse a document that has been read; apply waivers (and those written in it)."""
         text = document.text
         language = choose_language(text, document.path, self.checklist.languages, self.language)
         # An analysis makes millions of containers and no reference cycle (a test checks
         # that): the collections they would trigger took a third of the time of judging.
+        # What it built is dropped before collection resumes (`_judged` returns only the
+        # verdicts), or the first collection would walk all of it.
         with collector_paused():
-            structure = parse_structure(text, language)
-            hits = self.matcher(language).section_hits(structure)
-            judge = Judge(self.checklist, structure, hits)
-            items = judge.results()
+            judged = self._judged(text, language)
+        items = judged.items
         written, malformed = inline_waivers(text, document.path)
         every_waiver = [*waivers, *written]
         items, warnings = apply_waivers(items, every_waiver) if every_waiver else (items, [])
-        warnings = [*document.warnings, *judge.warnings(), *malformed, *warnings]
+        warnings = [*document.warnings, *judged.warnings, *malformed, *warnings]
         score = weighted_score(items)
-        offence_found = bool(judge.offences)
+        offence_found = bool(judged.offences)
         counts = {status: sum(i.status == status for i in items) for status in STATUSES}
         no_offence = self.checklist.messages.no_offence
         if offence_found:
@@ -68,9 +98,9 @@ class Analyzer:
                 f"{counts['met']} of {len(items)} items met, {counts['partial']} partial,"
                 f" {counts['missing']} missing"
                 + (f", {counts['waived']} waived" if counts["waived"] else "")
-                + f"; offence provisions: {', '.join(judge.offence_names)}."
+                + f"; offence provisions: {', '.join(judged.offence_names)}."
             )
-        elif judge.judged:
+        elif judged.judged:
             summary = (
                 f"{no_offence}, only a definition of it: {counts['met']} of {len(items)} items"
                 " met on the definition; nothing makes it a crime."
@@ -99,7 +129,7 @@ class Analyzer:
             summary=summary,
             categories=tuple(category_results(self.checklist, items)),
             items=tuple(items),
-            offences=tuple(judge.offence_places()),
+            offences=tuple(judged.offences),
             warnings=tuple(warnings),
             text=text,
         )
