@@ -488,9 +488,16 @@ def _near(
     children: list[Pattern], within: int, ordered: bool, hits: SectionHits, family: frozenset[str]
 ) -> Match | None:
     """Every child within `within` tokens of a hit of the first (after it, when `ordered`)."""
+    every = []
+    for child in children:
+        found = _all_hits(child, hits, family)
+        if not found:
+            return None  # before the covered hits are worked out, which costs a sort
+        every.append(found)
     covered = hits.covered(family)
     candidates = [
-        sorted(h for h in _all_hits(child, hits, family) if h not in covered) for child in children
+        sorted(h for h in found if h not in covered) if covered else sorted(found)
+        for found in every
     ]
     if any(not found for found in candidates):
         return None
