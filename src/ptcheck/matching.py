@@ -490,16 +490,16 @@ def _near(
     """Every child within `within` tokens of a hit of the first (after it, when `ordered`)."""
     every = []
     for child in children:
-        found = _all_hits(child, hits, family)
-        if not found:
+        child_hits = _all_hits(child, hits, family)
+        if not child_hits:
             return None  # before the covered hits are worked out, which costs a sort
-        every.append(found)
+        every.append(child_hits)
     covered = hits.covered(family)
     candidates = [
-        sorted(h for h in found if h not in covered) if covered else sorted(found)
-        for found in every
+        sorted(h for h in child_hits if h not in covered) if covered else sorted(child_hits)
+        for child_hits in every
     ]
-    if any(not found for found in candidates):
+    if not all(candidates):
         return None
     positions = [[h.token for h in found] for found in candidates]
     for anchor in candidates[0]:
