@@ -147,3 +147,24 @@ def test_fast_json_output_is_what_the_standard_library_writes(data: object) -> N
     from ptcheck.formatters.json import json_text
 
     assert json_text(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="ab9_ é-.,;()\n—’", max_size=60),
+    st.integers(0, 60),
+    st.integers(0, 60),
+    st.integers(0, 60),
+    st.integers(0, 60),
+)
+def test_tokens_between_limbs_are_counted_as_a_scan_of_the_gap_counts_them(
+    text: str, first: int, second: int, third: int, fourth: int
+) -> None:
+    """A limb's token positions leave out the words of the limbs between its spans; they
+    are counted from one scan of the section, as a scan of the gap alone would count them
+    (a gap may start or end inside a word)."""
+    from ptcheck.regions import _TOKEN, tokens_in
+
+    low, start, end, high = sorted(min(n, len(text)) for n in (first, second, third, fourth))
+    starts = [match.start() for match in _TOKEN.finditer(text, low, high)]
+    assert tokens_in(text, starts, start, end) == len(_TOKEN.findall(text, start, end))

@@ -20,7 +20,7 @@ import gzip
 import itertools
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
@@ -98,32 +98,47 @@ _WARMED: dict[int, tuple[int, set[str]]] = {}  # id(tokenizer) -> (its rule coun
 
 
 def warm_cache(tokenizer: Any, texts: list[str]) -> None:
-    """Tokenize each space-separated chunk of long `texts` not seen before on its own, so
-    that spaCy keeps its tokens in its cache.
+    """Put the tokens of the chunks (space-separated) of long `texts` in spaCy's cache,
+    from documents that hold nothing but chunks not seen before.
 
     spaCy stops caching a document's chunks after its first special case (the flag is per
     document): in a statute, where "—", "’s" or a double space comes in the first lines,
     nearly every chunk was split by the affix expressions again, 18 times slower than a
     cache hit. A chunk's tokens do not depend on what is around it, so filling the cache
-    from documents of one chunk each changes the time only. Adding a special case empties
-    the cache, so the chunks are tracked per rule count.
+    this way changes the time only. Plain words (no special case among them) go a thousand
+    to a document; any other chunk goes on its own, and only when it occurs again (once,
+    warming it would cost what it saves). Adding a special case empties the cache, so
+    the chunks are tracked per rule count.
     """
     if sum(map(len, texts)) < WARM_MIN_CHARS:
         return
-    chunks: set[str] = set()
+    counts: Counter[str] = Counter()
     for text in texts:
-        chunks.update(text.split())
-    rules = len(tokenizer.rules)
-    count, seen = _WARMED.get(id(tokenizer), (rules, set()))
-    if count != rules:
+        counts.update(text.split())
+    rules = tokenizer.rules
+    count, seen = _WARMED.get(id(tokenizer), (len(rules), set()))
+    if count != len(rules):
         seen = set()
     tokenizer.max_cache_size = max(tokenizer.max_cache_size, _CACHED_CHUNKS)
-    for chunk in chunks - seen:
-        if len(seen) >= _CACHED_CHUNKS:
-            break
+    words: list[str] = []
+    others: list[str] = []
+    for chunk, times in counts.items():
+        if chunk in seen:
+            continue
+        if chunk.isalnum() and chunk not in rules:
+            words.append(chunk)
+        elif times > 1:
+            others.append(chunk)
+    room = max(0, _CACHED_CHUNKS - len(seen))
+    words = words[:room]
+    others = others[: max(0, room - len(words))]
+    for at in range(0, len(words), 1000):
+        tokenizer(" ".join(words[at : at + 1000]))
+    for chunk in others:
         tokenizer(chunk)
-        seen.add(chunk)
-    _WARMED[id(tokenizer)] = (rules, seen)
+    seen.update(words)
+    seen.update(others)
+    _WARMED[id(tokenizer)] = (len(rules), seen)
 
 
 def forget_tokenizers() -> None:

@@ -135,8 +135,14 @@ class Limb:
     def _shifts(self) -> list[int]:
         shifts = [0]
         text = self._finder.structure.text
+        section = self._finder.structure.sections[self.section]
+        starts = self._finder.token_starts(self.section)
         for (_, end_before), (start_next, _) in itertools.pairwise(self.spans):
-            shifts.append(shifts[-1] + len(_TOKEN.findall(text, end_before, start_next)))
+            if section.start <= end_before and start_next <= section.end:
+                between = tokens_in(text, starts, end_before, start_next)
+            else:
+                between = len(_TOKEN.findall(text, end_before, start_next))
+            shifts.append(shifts[-1] + between)
         return shifts
 
     def _within(self, hits: SectionHits) -> SectionHits:
@@ -185,6 +191,16 @@ class RegionFinder:
         self.defined_terms: list[str] = []  # terms defining the offence or its conduct
         self._limbs: dict[int, list[Limb]] = {}
         self._by_label: dict[str, list[int]] | None = None
+        self._token_starts: dict[int, list[int]] = {}
+
+    def token_starts(self, index: int) -> list[int]:
+        """Where each word or mark of a section starts (found once per section)."""
+        if index not in self._token_starts:
+            section = self.structure.sections[index]
+            text = self.structure.text
+            found = _TOKEN.finditer(text, section.start, section.end)
+            self._token_starts[index] = [match.start() for match in found]
+        return self._token_starts[index]
 
     def find(self) -> Regions:
         """Every region, in dependency order."""
@@ -646,6 +662,26 @@ def matches(pattern: Pattern | None, hits: SectionHits) -> bool:
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def tokens_in(text: str, starts: list[int], start: int, end: int) -> int:
+    """`len(_TOKEN.findall(text, start, end))`, from where a scan of a stretch holding
+    start..end found its tokens to start: those starting in start..end, and the tail of a
+    word that `start` cuts (counting with bisects, not scanning the limbs between)."""
+    if start >= end:
+        return 0
+    low = bisect.bisect_left(starts, start)
+    count = bisect.bisect_left(starts, end) - low
+    cuts_a_word = (
+        start > 0
+        and (low == len(starts) or starts[low] != start)
+        and _WORD_CHARACTER.match(text, start) is not None
+        and _WORD_CHARACTER.match(text, start - 1) is not None
+    )
+    return count + cuts_a_word
+
+
 _WORD = re.compile(r"[^\W\d_]+")
 _CITED_NUMBER = re.compile(
     r"\d[\w.\-()º°]*(?:\s+(?:bis|ter|quater|quinquies|sexies|septies|octies)\b)?", re.IGNORECASE
