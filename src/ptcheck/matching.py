@@ -131,8 +131,16 @@ class SectionHits:
             widest_other: Hit | None = None
             by_term = self.by_term
             present = family & by_term.keys()
-            # Only a hit of another term covers a hit.
-            members = sorted(h for t in present for h in by_term[t]) if len(present) > 1 else []
+            # Only a hit of another term covers a hit. The family's hits in document order:
+            # picked from the section's ordered hits when they are most of them (a pass),
+            # else sorted.
+            members: list[Hit] = []
+            if len(present) > 1:
+                total = sum(len(by_term[t]) for t in present)
+                if 8 * total > len(self._given):
+                    members = [h for h in self.by_term_hits() if h.term in present]
+                else:
+                    members = sorted(h for t in present for h in by_term[t])
             for hit in _longest_first(members):
                 cover = widest if widest is None or widest.term != hit.term else widest_other
                 if (

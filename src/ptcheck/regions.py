@@ -525,6 +525,7 @@ class RegionFinder:
                             end = self.structure.subtree_end(index)
                             worklist.append(self.lowered[provisions[index].start : end])
         units: list[Unit] = []
+        uses = _Uses(self, offences, offence_text)
         for index in sorted(followed):
             provision, term = provisions[index], followed[index]
             end = self.structure.subtree_end(index)
@@ -532,12 +533,13 @@ class RegionFinder:
             of_offence = index in defining_offence or self._defines_subject(
                 inside, provision.start, term
             )
-            use = self._use_of(term, offences)
+            use = uses.of(term)
             units.append(Unit(inside, term, use, provision.start, of_offence))
         labels = self._labels(offences)
+        offence_set = set(offences)
         for index in kept:
             section = self.structure.sections[index]
-            if index in offences or not section.is_definition or not self.hits[index]:
+            if index in offence_set or not section.is_definition or not self.hits[index]:
                 continue
             if any(provisions[i].defines for i in section.provisions):
                 continue  # a list of definitions: only those the offence uses count
@@ -552,19 +554,6 @@ class RegionFinder:
         end = start + len(term) + 12  # the label, quotes and the term itself
         opening = [h for h in hits.by_term_hits() if h.start < end]
         return matches(self.locate.subject, SectionHits(hits.section, opening, ordered=True))
-
-    def _use_of(self, term: str, offences: list[int]) -> Evidence | None:
-        """Where the offence uses a defined term (for the evidence)."""
-        stem = _stem(term)
-        for index in offences:
-            section = self.structure.sections[index]
-            at = self.lowered.find(stem, section.start, section.end)
-            if at >= 0:
-                end = at + len(stem)
-                while end < section.end and self.structure.text[end].isalpha():
-                    end += 1
-                return self.quoter.span(at, end)
-        return None
 
     # ------------------------------------------------------------------ related
 
@@ -614,8 +603,9 @@ class RegionFinder:
         labels = self._labels(offences)
         trafficking_act = self._is_trafficking_act(offences)
         related = []
+        offence_set = set(offences)
         for index in kept:
-            if index in offences or not self.hits[index]:
+            if index in offence_set or not self.hits[index]:
                 continue  # a section without any term cannot bear on an item
             section = self.structure.sections[index]
             text = self.structure.text[section.start : section.end]
@@ -638,6 +628,53 @@ class RegionFinder:
             return False
         creating = [i for i, h in enumerate(self.hits) if h and evaluate(marker, h) is not None]
         return bool(creating) and set(creating) <= set(offences)
+
+
+class _Uses:
+    """Where the offence first uses each defined term (for the evidence): the first offence
+    section holding the term's stem, found in the offences' lowered text joined by spaces
+    (a stem holds no space, so no match runs from one section into the next)."""
+
+    def __init__(self, finder: RegionFinder, offences: list[int], offence_text: str) -> None:
+        self.finder = finder
+        self.offences = offences
+        self.offence_text = offence_text if offences else ""
+        sections = finder.structure.sections
+        self.piece_starts = list(
+            itertools.accumulate(
+                (sections[i].end - sections[i].start + 1 for i in offences[:-1]), initial=0
+            )
+        )
+        self._found: dict[str, Evidence | None] = {}
+
+    def of(self, term: str) -> Evidence | None:
+        """Where the offence uses `term`, or None."""
+        stem = _stem(term)
+        if stem not in self._found:
+            self._found[stem] = self._find(stem)
+        return self._found[stem]
+
+    def _find(self, stem: str) -> Evidence | None:
+        structure = self.finder.structure
+        if stem.split() == [stem]:
+            at = self.offence_text.find(stem)
+            if at < 0:
+                return None
+            piece = bisect.bisect_right(self.piece_starts, at) - 1
+            section = structure.sections[self.offences[piece]]
+            start = section.start + at - self.piece_starts[piece]
+        else:  # a stem of digits and spaces ("18 3"): section by section
+            for index in self.offences:
+                section = structure.sections[index]
+                start = structure.lowered.find(stem, section.start, section.end)
+                if start >= 0:
+                    break
+            else:
+                return None
+        end = start + len(stem)
+        while end < section.end and structure.text[end].isalpha():
+            end += 1
+        return self.finder.quoter.span(start, end)
 
 
 def _cut(start: int, end: int, openers: list[int], lowered: str) -> list[tuple[int, int]]:
