@@ -221,19 +221,22 @@ class Structure:
         line = bisect.bisect_right(self.line_starts, offset) - 1
         return line + 1, offset - self.line_starts[line] + 1
 
-    def provision_at(self, offset: int) -> Provision:
-        """The innermost provision whose own text holds `offset`."""
+    def _provision_starts(self) -> list[int]:
+        """Where each provision starts, in order (listed on first use)."""
         if len(self._starts) != len(self.provisions):
             self._starts = [p.start for p in self.provisions]
-        index = max(bisect.bisect_right(self._starts, offset) - 1, 0)
+        return self._starts
+
+    def provision_at(self, offset: int) -> Provision:
+        """The innermost provision whose own text holds `offset`."""
+        index = max(bisect.bisect_right(self._provision_starts(), offset) - 1, 0)
         return self.provisions[index]
 
     def next_provision_start(self, offset: int) -> int:
         """Where the first provision starting after `offset` starts (the text's end if none)."""
-        if len(self._starts) != len(self.provisions):
-            self._starts = [p.start for p in self.provisions]
-        at = bisect.bisect_right(self._starts, offset)
-        return self._starts[at] if at < len(self._starts) else len(self.text)
+        starts = self._provision_starts()
+        at = bisect.bisect_right(starts, offset)
+        return starts[at] if at < len(starts) else len(self.text)
 
     def subtree_end(self, number: int) -> int:
         """Where provision `number` and everything under it end: at the next provision of
