@@ -112,9 +112,11 @@ def test_a_tokenizer_restored_from_the_cache_splits_every_statute_as_spacy_does(
     from ptcheck.nlp import forget_tokenizers, tokenizer, tokenizer_for
 
     monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
+    built = {}
     for language in pack_codes():
         forget_tokenizers()
-        assert tokenizer(language) is blank_pipeline(language).tokenizer  # builds and stores
+        built[language] = tokenizer(language)  # builds and stores
+        assert built[language] is not blank_pipeline(language).tokenizer  # a vocabulary apart
     assert len(list(tmp_path.glob("tokenizer-*.json.gz"))) == len(pack_codes())
     fields = ["ORTH", "LOWER", "IDX", "LENGTH"]
     texts = [law.read_text(encoding="utf-8") for law in statutes()]
@@ -125,17 +127,47 @@ def test_a_tokenizer_restored_from_the_cache_splits_every_statute_as_spacy_does(
         for text in texts:
             language = choose_language(text, "law.txt", list(pack_codes()), None)
             expected = blank_pipeline(language).tokenizer(text).to_array(fields).tolist()
+            assert built[language](text).to_array(fields).tolist() == expected, text[:60]
             if fresh:
                 forget_tokenizers()
             restored = tokenizer_for(language, text)
-            assert restored is not blank_pipeline(language).tokenizer  # read from the cache
+            assert restored is not built[language]  # read from the cache
             assert restored(text).to_array(fields).tolist() == expected, text[:60]
             compared += len(expected)
     assert compared > 40_000  # tokens
     for stored in tmp_path.glob("tokenizer-*.json.gz"):
         stored.write_bytes(b"not gzip")
     forget_tokenizers()
-    assert tokenizer("fr") is blank_pipeline("fr").tokenizer  # damaged: built again
+    again = tokenizer("fr")  # damaged: built again, and stored again
+    assert again(_ELISIONS).to_array(fields).tolist() == (
+        blank_pipeline("fr").tokenizer(_ELISIONS).to_array(fields).tolist()
+    )
+    forget_tokenizers()
+    assert tokenizer_for("fr", _ELISIONS) is not again  # restored from what was stored again
+    assert tokenizer_for("fr", _ELISIONS)(_ELISIONS).to_array(fields).tolist() == (
+        blank_pipeline("fr").tokenizer(_ELISIONS).to_array(fields).tolist()
+    )
+    forget_tokenizers()
+
+
+_ELISIONS = "L'exploitation d'autrui, qu'elle soit aujourd'hui sexuelle — ou non."
+
+
+def test_matching_words_leaves_the_expanding_pipeline_every_word_attribute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The matching tokenizer gives its new words only their lower-case form; the pipeline
+    that expands phrases, which asks whether a token is a space, keeps its own words whole,
+    even for a word the matching tokenizer met first."""
+    from ptcheck.nlp import forget_tokenizers, tokenizer
+
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
+    forget_tokenizers()
+    words = tokenizer("en")("Zqxwv   Qzvxw 1234567")
+    assert [t.lower_ for t in words] == ["zqxwv", "  ", "qzvxw", "1234567"]
+    assert not words[1].is_space and not words[3].like_num  # never asked of these words
+    expanded = blank_pipeline("en")("Zqxwv   Qzvxw 1234567")
+    assert expanded[1].is_space and expanded[3].like_num and expanded[0].shape_ == "Xxxxx"
     forget_tokenizers()
 
 
