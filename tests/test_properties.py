@@ -168,3 +168,35 @@ def test_tokens_between_limbs_are_counted_as_a_scan_of_the_gap_counts_them(
     low, start, end, high = sorted(min(n, len(text)) for n in (first, second, third, fourth))
     starts = [match.start() for match in _TOKEN.finditer(text, low, high)]
     assert tokens_in(text, starts, start, end) == len(_TOKEN.findall(text, start, end))
+
+
+_ANY_CHARACTER = st.text(st.characters(codec=None, exclude_categories=["Cs"]), max_size=80)
+
+
+@given(_ANY_CHARACTER)
+def test_punctuation_is_read_as_a_space_character_by_character(text: str) -> None:
+    """Where words are looked up, each punctuation mark below U+2070 (neither a letter, a
+    digit nor a space) stands as one space, and nothing else changes."""
+    from ptcheck.matching import _PUNCTUATION, _flat
+
+    expected = "".join(
+        " " if ord(c) < 0x2070 and not (c.isalnum() or c.isspace()) else c for c in text
+    )
+    assert _PUNCTUATION.sub(" ", text) == expected
+    assert _flat(text) == "".join(" " if c in "\n\t\r\f\v" else c for c in text)
+
+
+@given(_ANY_CHARACTER)
+def test_line_ends_and_control_characters_are_normalised_character_by_character(
+    text: str,
+) -> None:
+    """CRLF and CR end a line as LF does; a byte-order mark goes; any other control
+    character but tab and line feed becomes a space."""
+    from ptcheck.documents import normalise_newlines
+
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    expected = "".join(
+        "" if c == "\ufeff" else " " if (ord(c) < 32 or c == "\x7f") and c not in "\n\t" else c
+        for c in lines
+    )
+    assert normalise_newlines(text) == expected
