@@ -45,6 +45,21 @@ def test_a_hit_of_another_term_covers_when_the_widest_is_of_the_same_term() -> N
     assert SectionHits(0, hits).covered(frozenset({"child", "person"})) == {hits[1], hits[2]}
 
 
+def test_a_term_s_hits_come_in_the_order_given_and_an_absent_term_has_none() -> None:
+    hits = [_hit(30, 38, "person"), _hit(0, 8, "child"), _hit(10, 16, "person")]
+    section = SectionHits(0, hits)
+    assert section.of("person") == [hits[0], hits[2]]
+    assert section.of("person") is section.of("person")  # found once
+    assert section.of("child") == [hits[1]]
+    assert section.of("force") == () and section.of(None) == ()
+    assert section.has("child") and not section.has("force")
+    assert SectionHits(0, []).of("child") == () and not SectionHits(0, [])
+    # A view of the section knows only its own hits' terms.
+    view = SectionHits(0, section.between(0, 20), ordered=True)
+    assert view.of("child") == [hits[1]] and view.of("person") == [hits[2]]
+    assert not SectionHits(0, section.between(20, 40), ordered=True).has("child")
+
+
 _DIGEST = """
 import hashlib, json, sys
 from pathlib import Path

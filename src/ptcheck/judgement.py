@@ -364,7 +364,7 @@ class Judge:
         pattern = item.met or item.narrowing
         subject = next(pattern.terms(), None) if pattern else None
         for index in self.read:
-            found = self.hits[index].by_term.get(subject or "")
+            found = self.hits[index].of(subject)
             if found:
                 return self.quoter.hits(found[:1])
         return []

@@ -88,7 +88,7 @@ class Roles:
         conduct = self.locate.conduct
         cleared: list[tuple[int, int]] = []
         for start, end in sorted(
-            {self.sentence_span(h.start) for t in clearing.terms() for h in hits.by_term.get(t, ())}
+            {self.sentence_span(h.start) for t in clearing.terms() for h in hits.of(t)}
         ):
             sentence = SectionHits(hits.section, hits.between(start, end), ordered=True)
             if evaluate(clearing, sentence) is not None and (
@@ -115,10 +115,10 @@ class Roles:
         reopeners = sorted(
             h.start
             for term in (self._single(self.locate.means_frame), self._single(self.locate.conduct))
-            for h in hits.by_term.get(term, ())
+            for h in hits.of(term)
         )
         spans = []
-        for hit in hits.by_term[frame.term]:
+        for hit in hits.of(frame.term):
             provision = self.structure.provision_at(hit.start)
             breaks = self._sentence_breaks(provision.start, provision.end)
             after = bisect.bisect_right(breaks, hit.start)
@@ -132,7 +132,7 @@ class Roles:
 
     def purpose_acts(self, index: int, frame: Hit) -> Hit | None:
         """An act the purpose names, right after its frame ("for the purpose of transporting")."""
-        acts = self.hits[index].by_term.get(self._single(self.locate.conduct), [])
+        acts = self.hits[index].of(self._single(self.locate.conduct))
         length = len(_TOKEN.findall(self.structure.text, frame.start, frame.end))
         tokens = self._act_tokens.get(index)
         if tokens is None:
@@ -150,13 +150,13 @@ class Roles:
         frame = self._single(self.locate.purpose_frame)
         named = {
             act
-            for hit in self.hits[hits.section].by_term.get(frame, ())
+            for hit in self.hits[hits.section].of(frame)
             if (act := self.purpose_acts(hits.section, hit)) is not None
         }
         if not named:
             return hits
         conduct = self._single(self.locate.conduct)
-        if not any(h not in named for h in hits.by_term.get(conduct, ())):
+        if not any(h not in named for h in hits.of(conduct)):
             return hits  # the acts are only named in the purpose frame ("zum Zweck ... anwirbt")
         named_spans = sorted((h.start, h.end) for h in named)
         return SectionHits(
