@@ -101,3 +101,20 @@ def test_a_citation_goes_to_the_nearest_section_bearing_its_label() -> None:
     assert RegionFinder._nearest([2, 10, 30], 28)[0] == 30
     assert RegionFinder._nearest([2, 10, 30], 10) == [2, 30]  # never the citing section
     assert RegionFinder._nearest([], 5) == []
+
+
+def test_a_limb_s_views_share_one_copy_of_each_moved_hit() -> None:
+    """The copies of a span's hits at a limb's token positions are made once; a view's hits
+    (a subsequence) get those copies, and a hit not among the originals a copy of its own."""
+    from ptcheck.regions import _Moved
+
+    originals = [_hit(10, 14, "act"), _hit(20, 25, "means"), _hit(30, 36, "purpose")]
+    copies = [hit._replace(token=hit.token - 7) for hit in originals]
+    moved = _Moved(originals, copies, 7)
+    chosen = moved.copies_of([originals[0], originals[2]])
+    assert chosen == [copies[0], copies[2]] and chosen[1] is copies[2]
+    stranger = _hit(40, 44, "child")
+    assert moved.copies_of([originals[1], stranger]) == [
+        copies[1],
+        _hit(40, 44, "child")._replace(token=33),
+    ]
