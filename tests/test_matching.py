@@ -118,3 +118,29 @@ def test_a_limb_s_views_share_one_copy_of_each_moved_hit() -> None:
         copies[1],
         _hit(40, 44, "child")._replace(token=33),
     ]
+
+
+def test_a_long_section_gives_each_term_s_hits_and_covered_hits_as_a_short_one_does() -> None:
+    """A view of more than GROUPED_FROM hits is grouped by term at once; what it answers is
+    what a short view of the same hits answers."""
+    import random
+
+    from ptcheck.matching import GROUPED_FROM
+
+    chooser = random.Random(7)
+    nested = []
+    for at in range(0, 4000, 100):  # phrases inside phrases, of three terms, some shared spans
+        for term in ("child", "person", "victim"):
+            start = at + chooser.randrange(0, 10)
+            nested.append(_hit(start, start + chooser.randrange(1, 30), term))
+    filler = [_hit(10_000 + 10 * k, 10_005 + 10 * k, "penalty") for k in range(GROUPED_FROM)]
+    mixed = nested + filler
+    chooser.shuffle(mixed)
+    family = frozenset({"child", "person", "victim"})
+    long_view, short_view = SectionHits(0, mixed), SectionHits(0, list(nested))
+    assert len(mixed) > GROUPED_FROM >= len(nested)
+    for term in (*family, "penalty", "force"):
+        assert list(long_view.of(term)) == [h for h in mixed if h.term == term]
+    assert long_view.covered(family) == short_view.covered(family) != set()
+    ordered = SectionHits(0, sorted(mixed), ordered=True)
+    assert ordered.covered(family) == short_view.covered(family)

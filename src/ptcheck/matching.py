@@ -75,6 +75,7 @@ class _TermBits(dict[str, int]):
 
 _TERM_BITS = _TermBits()
 _TERM = operator.itemgetter(3)  # a hit's term
+GROUPED_FROM = 256  # hits: a larger view is grouped by term at once (see SectionHits.of)
 
 
 class SectionHits:
@@ -106,7 +107,7 @@ class SectionHits:
         self._outside: dict[tuple[int, int], SectionHits] | None = None
 
     @property
-    def terms(self) -> int:
+    def term_bits(self) -> int:
         """The terms that occur, as the sum of their bits (see `_TERM_BITS`)."""
         if self._terms is None:
             self._terms = sum(map(_TERM_BITS.__getitem__, set(map(_TERM, self._given))))
@@ -115,20 +116,29 @@ class SectionHits:
     def of(self, term: str | None) -> list[Hit] | tuple[()]:
         """The hits of `term`, in the order given.
 
-        Found when first asked, by a scan, and kept: a view is asked for a few of its terms
-        (a third of them, in a statute), and a list for each term it holds took 40 % of
-        the memory of judging.
+        In a view of up to GROUPED_FROM hits, a term's are found when first asked, by a
+        scan, and kept: such a view is asked for a third of its terms, and a list for each
+        term it holds took 40 % of the memory of judging. A larger view (a long section) is
+        grouped by term at the first question: a scan per term would read it again and again.
         """
-        if self._of is None:
-            self._of = {}
-        else:
-            found = self._of.get(term)  # type: ignore[arg-type]
+        if term is None:
+            return ()
+        of = self._of
+        if of is not None:
+            found = of.get(term)
             if found is not None:
                 return found
-        terms = self._terms if self._terms is not None else self.terms
-        if term is None or not terms & _TERM_BITS[term]:
+        if not self.term_bits & _TERM_BITS[term]:
             return ()
-        found = self._of[term] = [hit for hit in self._given if hit.term == term]
+        if of is None:
+            if len(self._given) > GROUPED_FROM:
+                grouped: dict[str, list[Hit]] = defaultdict(list)
+                for hit in self._given:
+                    grouped[hit.term].append(hit)
+                self._of = dict(grouped)
+                return self._of[term]
+            of = self._of = {}
+        found = of[term] = [hit for hit in self._given if hit.term == term]
         return found
 
     def __bool__(self) -> bool:
@@ -137,7 +147,7 @@ class SectionHits:
 
     def has(self, term: str) -> bool:
         """True when the term occurs in this section."""
-        return bool(self.terms & _TERM_BITS[term])
+        return bool(self.term_bits & _TERM_BITS[term])
 
     def by_term_hits(self) -> list[Hit]:
         """Every hit, in document order (computed once: the hits do not change)."""
@@ -178,14 +188,20 @@ class SectionHits:
             # the other terms: a hit is covered by the first of them whose term is not its own.
             widest: Hit | None = None
             widest_other: Hit | None = None
-            terms = self.terms
-            present = [t for t in family if terms & _TERM_BITS[t]]
-            # Only a hit of another term covers a hit. The family's hits in document order,
-            # picked in one pass.
+            bits = self.term_bits
+            present = [t for t in family if bits & _TERM_BITS[t]]
+            # Only a hit of another term covers a hit. The family's hits in document order:
+            # picked in one pass, or in a large view where they are few, sorted.
             members: list[Hit] = []
             if len(present) > 1:
                 wanted = set(present)
-                if self._ordered is not None:
+                if len(self._given) > GROUPED_FROM:
+                    total = sum(len(self.of(t)) for t in present)
+                    if 8 * total < len(self._given):
+                        members = sorted(h for t in present for h in self.of(t))
+                    else:
+                        members = [h for h in self.by_term_hits() if h.term in wanted]
+                elif self._ordered is not None:
                     members = [h for h in self._ordered if h.term in wanted]
                 else:
                     members = sorted(h for h in self._given if h.term in wanted)
