@@ -144,3 +144,25 @@ def test_a_long_section_gives_each_term_s_hits_and_covered_hits_as_a_short_one_d
     assert long_view.covered(family) == short_view.covered(family) != set()
     ordered = SectionHits(0, sorted(mixed), ordered=True)
     assert ordered.covered(family) == short_view.covered(family)
+
+
+def test_a_quote_s_context_leaves_out_the_words_its_edges_may_cut() -> None:
+    """A context that starts or ends inside its provision drops its first or last word
+    (perhaps cut in two) and says so with an ellipsis; one within the provision is whole."""
+    from ptcheck.evidence import CONTEXT_CHARS, Quoter
+    from ptcheck.structure import parse_structure
+
+    filler = "alpha beta gamma delta " * 10
+    text = f"1. Offence\n{filler}A person who recruits\n  another  person {filler}is liable.\n"
+    quoter = Quoter(parse_structure(text))
+    start = text.index("recruits")
+    evidence = quoter.span(start, start + len("recruits"))
+    assert evidence.quote == "recruits"
+    assert evidence.context.startswith("…") and evidence.context.endswith("…")
+    inner = evidence.context.strip("…")
+    assert "  " not in inner and "\n" not in inner and "recruits another person" in inner
+    lo, hi = start - CONTEXT_CHARS, start + len("recruits") + CONTEXT_CHARS
+    words = " ".join(text[lo:hi].split()).split(" ")
+    assert inner == " ".join(words[1:-1])  # the two edge words go
+    short = Quoter(parse_structure("1. A person who recruits commits an offence.\n"))
+    assert short.span(16, 24).context == "1. A person who recruits commits an offence."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from ptcheck.matching import Hit
@@ -44,11 +43,11 @@ class Quoter:
         line, column = self.structure.position(start)
         lo = max(provision.start, start - CONTEXT_CHARS)
         hi = min(max(provision.end, end), end + CONTEXT_CHARS)
-        context = " ".join(text[lo:hi].split())
-        if lo > provision.start:
-            context = "…" + re.sub(r"^\S*\s", "", context, count=1)
-        if hi < provision.end:
-            context = re.sub(r"\s\S*$", "", context) + "…"
+        context = " ".join(text[lo:hi].split())  # single spaces: the only white space left
+        if lo > provision.start:  # the first word may be cut: it goes, with its space
+            context = "…" + (context.partition(" ")[2] if " " in context else context)
+        if hi < provision.end:  # and so may the last
+            context = (context.rpartition(" ")[0] if " " in context else context) + "…"
         quote = " ".join(text[start:end].split())
         return Evidence(line, column, quote, label, context, start, end)
 

@@ -731,9 +731,12 @@ def _cut(start: int, end: int, openers: list[int], lowered: str) -> list[tuple[i
 _LEAD_MARKS = re.compile(r"[ \n,;:—–\-(]*")
 
 
+_PARAGRAPH_TAG = re.compile(r"\((\w+)\)$|§\s*(\w+)$")
+
+
 def _numbered(label: str) -> bool:
     """True for a numbered paragraph ("3(1)", "12(2)", "149-A § 1º"), not a lettered item."""
-    tag = re.search(r"\((\w+)\)$|§\s*(\w+)$", label)
+    tag = _PARAGRAPH_TAG.search(label)
     return tag is not None and (tag[1] or tag[2] or "")[:1].isdigit()
 
 
@@ -769,15 +772,18 @@ _CITED_NUMBER = re.compile(
 )
 
 
+_LABEL_TAIL = re.compile(r"\(.*")
+_LABEL_MARKS = re.compile(r"[\s.º°]+")
+
+
 def label_key(label: str) -> str:
     """A provision number as cited and as labelled alike: "145 bis" = "145bis", "2.º" = "2"."""
-    key = re.sub(r"\(.*", "", label.lower())
-    return re.sub(r"[\s.º°]+", "", key)
+    return _LABEL_MARKS.sub("", _LABEL_TAIL.sub("", label.lower()))
 
 
 def _stem(term: str) -> str:
     """The longest word of a defined term, cut to a stem ("exploitation" -> "exploit")."""
-    words: list[str] = re.findall(r"[^\W\d_]+", term.lower()) or [term.lower()]
+    words: list[str] = _WORD.findall(term.lower()) or [term.lower()]
     word = max(words, key=len)
     return word[: min(len(word), max(5, len(word) - 5))]
 
