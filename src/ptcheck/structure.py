@@ -22,6 +22,9 @@ from ptcheck.language import LanguagePack, alternation, load_pack, loose
 
 UPPER = "A-ZÀ-ÖØ-ÞŒŠŽ"  # capital letters of the Latin scripts the packs cover
 _NUMBER = r"\d{1,5}[A-Za-z]{0,2}(?:[.\-–](?:\d{1,4}[A-Za-z]{0,2}|[A-Za-z]{1,2}\b))*"
+_SPACES = re.compile(r"\s+")
+_SEPARATOR_MARK = re.compile(r"[.:—–-]")
+_SMALL_NUMBER = re.compile(r"\d{1,2}")
 _PAREN = re.compile(r"[ \t]*\((?P<tag>[0-9]{1,3}[A-Z]{0,2}|[a-z]{1,4}|[A-Z]{1,2})\)\s*")
 _LETTER_PAREN = re.compile(r"^(?P<tag>[a-z]{1,2}|[0-9]{1,2})\)\s+")
 _ROMAN_DASH = re.compile(r"^(?P<tag>[IVXL]{1,6})\s*[–—\-.)]\s+")  # Brazilian incisos: "I –"
@@ -385,7 +388,7 @@ class _Builder:
             self.open_part("paragraph", f" § {match['num']}", position + match.end())
             return
         match = rules.bare.match(stripped)
-        if match and in_article and not after_division and re.fullmatch(r"\d{1,2}", match["num"]):
+        if match and in_article and not after_division and _SMALL_NUMBER.fullmatch(match["num"]):
             # "1." inside an article numbers its paragraphs.
             self.open_part("point", f"({match['num']})", position + match.end())
             self.inline_labels(position + match.end())
@@ -441,13 +444,13 @@ def _next_line(lines: list[str], index: int) -> str:
 
 
 def _clean_number(number: str) -> str:
-    return re.sub(r"\s+", " ", number).rstrip(".")
+    return _SPACES.sub(" ", number).rstrip(".")
 
 
 def _is_citation(line: str, match: re.Match[str], rules: Grammar) -> bool:
     """ "Section 4 applies..." cites a section; "Artículo 5.- Será ..." opens one."""
     separator = line[match.end("num") : match.end()]
-    return not re.search(r"[.:—–-]", separator) and bool(rules.reference.match(line, match.end()))
+    return not _SEPARATOR_MARK.search(separator) and bool(rules.reference.match(line, match.end()))
 
 
 def _is_heading(line: str, next_line: str, rules: Grammar) -> bool:
