@@ -729,9 +729,7 @@ def _cut(start: int, end: int, openers: list[int], lowered: str) -> list[tuple[i
 # What may stand before a limb's own opener. A match stops at the first word: copying the
 # text up to the opener, which may be a page further, took 0.17 s of 2 s of judging.
 _LEAD_MARKS = re.compile(r"[ \n,;:—–\-(]*")
-
-
-_PARAGRAPH_TAG = re.compile(r"\((\w+)\)$|§\s*(\w+)$")
+_PARAGRAPH_TAG = re.compile(r"\((\w+)\)$|§\s*(\w+)$")  # "(2)" or "§ 1º" ending a label
 
 
 def _numbered(label: str) -> bool:
