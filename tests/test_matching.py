@@ -166,3 +166,10 @@ def test_a_quote_s_context_leaves_out_the_words_its_edges_may_cut() -> None:
     assert inner == " ".join(words[1:-1])  # the two edge words go
     short = Quoter(parse_structure("1. A person who recruits commits an offence.\n"))
     assert short.span(16, 24).context == "1. A person who recruits commits an offence."
+
+
+def test_a_hit_made_from_its_fields_is_the_hit_the_named_tuple_makes() -> None:
+    from ptcheck.matching import hit_of
+
+    made = hit_of((10, 14, 3, "act", 2))
+    assert type(made) is Hit and made == Hit(10, 14, 3, "act", 2) and made.term == "act"

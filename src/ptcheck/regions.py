@@ -28,7 +28,7 @@ from typing import NamedTuple
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.evidence import Quoter
 from ptcheck.language import alternation, load_pack
-from ptcheck.matching import Hit, SectionHits, evaluate
+from ptcheck.matching import Hit, SectionHits, evaluate, hit_of
 from ptcheck.results import Evidence
 from ptcheck.roles import Roles
 from ptcheck.structure import UPPER, Structure
@@ -157,7 +157,9 @@ class Limb:
         for (a, b), shift in zip(self.spans, self._shifts, strict=True):
             if shift:
                 part = every.between(a, b)
-                copies = [Hit(h.start, h.end, h.token - shift, h.term, h.section) for h in part]
+                copies = [
+                    hit_of((h.start, h.end, h.token - shift, h.term, h.section)) for h in part
+                ]
                 moved.append(_Moved(part, copies, shift))
             else:
                 moved.append(None)
