@@ -200,3 +200,25 @@ def test_line_ends_and_control_characters_are_normalised_character_by_character(
         for c in lines
     )
     assert normalise_newlines(text) == expected
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 20), st.integers(0, 30), st.integers(0, 5), st.sampled_from("abc")
+        ),
+        max_size=40,
+    )
+)
+def test_hits_starting_together_come_longest_first_and_the_rest_in_order(
+    raw: list[tuple[int, int, int, str]],
+) -> None:
+    """The order in which covered hits are swept: document order, except that among hits
+    starting at one offset the order is reversed (the longest first)."""
+    from ptcheck.matching import Hit, _longest_first
+
+    ordered = sorted(Hit(start, start + size, token, term, 0) for start, size, token, term in raw)
+    expected: list[Hit] = []
+    for start in sorted({hit.start for hit in ordered}):
+        expected += reversed([hit for hit in ordered if hit.start == start])
+    assert _longest_first(ordered) == expected

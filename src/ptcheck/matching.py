@@ -79,6 +79,7 @@ class _TermBits(dict[str, int]):
 
 
 _TERM_BITS = _TermBits()
+_START = operator.itemgetter(0)  # a hit's start
 _TERM = operator.itemgetter(3)  # a hit's term
 GROUPED_FROM = 256  # hits: a larger view is grouped by term at once (see SectionHits.of)
 
@@ -230,16 +231,13 @@ class SectionHits:
         return self._covered[family]
 
 
-def _longest_first(ordered: list[Hit]) -> Iterator[Hit]:
-    """Sorted hits, but the longest first among those starting together (sorting on a key
-    that says so costs twice a plain sort)."""
-    run: list[Hit] = []
-    for hit in ordered:
-        if run and hit.start != run[0].start:
-            yield from reversed(run)
-            run = []
-        run.append(hit)
-    yield from reversed(run)
+def _longest_first(ordered: list[Hit]) -> list[Hit]:
+    """Sorted hits, but those starting together in reverse order (the longest first): the
+    list reversed, then sorted stably by start. Both sorts run in C over ordered input; a
+    generator reversing each run took most of the covered hits of a long section."""
+    flipped = ordered[::-1]
+    flipped.sort(key=_START)
+    return flipped
 
 
 class PhraseIndex:
