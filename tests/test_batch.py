@@ -275,3 +275,23 @@ def test_a_document_over_the_time_limit_is_one_failure(
     assert [o.error for o in result.failed] == [
         f"{laws / 'stall.txt'}: not analysed within the time limit (1.5 s)"
     ]
+
+
+def test_ctrl_c_while_the_workers_are_forked_waits_for_the_fork_then_stops_the_batch() -> None:
+    """Ctrl-C that comes while the pool forks its workers is held back: the block goes on
+    undisturbed (the fork's lock hooks are not interrupted), and the interrupt is raised
+    when it ends, by the handler that was in place."""
+    import signal
+
+    from ptcheck.batch import _interrupts_deferred
+
+    before = signal.getsignal(signal.SIGINT)
+    finished = False
+    with pytest.raises(KeyboardInterrupt), _interrupts_deferred():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the signal has been handled by now: only noted
+        finished = True
+    assert finished
+    assert signal.getsignal(signal.SIGINT) is before
+    with _interrupts_deferred():  # no Ctrl-C: nothing is raised
+        pass

@@ -399,7 +399,8 @@ def _run_pool(
             if lost:  # the pool is broken: the rest waits for the next one
                 lost.append(path)
                 continue
-            pending[pool.submit(_analyze_one, str(path), options)] = path
+            with _interrupts_deferred():  # the first submit forks the workers
+                pending[pool.submit(_analyze_one, str(path), options)] = path
             if len(pending) >= window:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 collect(finished)
@@ -412,6 +413,34 @@ def _run_pool(
     else:
         pool.shutdown(wait=True)
     return lost
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back while the block runs, then act on it.
+
+    A fork runs the logging module's lock hooks. Ctrl-C inside them printed two
+    tracebacks ("cannot release un-acquired lock"). Ctrl-C between the fork and a worker's
+    own handler raised in the worker. Here the interrupt is only noted; the handler that
+    was in place acts on it when the block ends. Forked workers inherit this quiet handler
+    until they set their own.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler (and only it receives signals)
+        return
+    noted: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: noted.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if noted:
+        if callable(previous):
+            previous(signal.SIGINT, None)  # Python's own handler raises KeyboardInterrupt
+        elif previous == signal.SIG_DFL:
+            raise KeyboardInterrupt
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
