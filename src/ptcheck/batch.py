@@ -16,6 +16,7 @@ import json
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -425,8 +426,6 @@ def _interrupts_deferred() -> Iterator[None]:
     was in place acts on it when the block ends. Forked workers inherit this quiet handler
     until they set their own.
     """
-    import threading
-
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set a handler (and only it receives signals)
         return

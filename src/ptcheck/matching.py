@@ -233,8 +233,8 @@ class SectionHits:
 
 def _longest_first(ordered: list[Hit]) -> list[Hit]:
     """Sorted hits, but those starting together in reverse order (the longest first): the
-    list reversed, then sorted stably by start. Both sorts run in C over ordered input; a
-    generator reversing each run took most of the covered hits of a long section."""
+    list reversed, then sorted stably by start, in C over nearly ordered input (twice as
+    fast as a generator reversing each run of hits that start together)."""
     flipped = ordered[::-1]
     flipped.sort(key=_START)
     return flipped
