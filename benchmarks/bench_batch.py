@@ -3,10 +3,12 @@
 Writes 500 documents, then times `ptcheck batch` over them with --jobs 1 and --jobs 2
 (target: >= 1.8x on 2 cores) and reports peak memory. The documents are, with `--source
 laws` (the default), the statutes of ../shared/corpus (when beside the project) and our
-sample laws, in every language they come in, taken in turn; with `--source generated`,
-statute-like filler of about 50 KB each. The start-up (imports, checklist, spaCy pipeline:
-once per run, before the workers fork) is measured apart, on a one-document run, since no
-number of cores shortens it.
+sample laws, in every language they come in, taken in turn; with `--source words`, the English
+ones, each with a register of 2,000 numbers and names of its own in a definition (a worker
+learns every word it meets: its memory should not grow with the batch); with `--source
+generated`, statute-like filler of about 50 KB each. The start-up (imports, checklist,
+spaCy pipeline: once per run, before the workers fork) is measured apart, on a one-document
+run, since no number of cores shortens it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_analyze import ptcheck_command, statute_like
+from ptcheck.language import detect
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -32,6 +35,13 @@ def laws() -> list[str]:
     paths = sorted(CORPUS.glob("*/*.txt")) if CORPUS.is_dir() else []
     paths += sorted((ROOT / "sample_laws").rglob("*.txt"))
     return [path.read_text(encoding="utf-8") for path in paths]
+
+
+def register(index: int) -> str:
+    """A definition listing 2,000 words that no other document holds (definitions are
+    always tokenized), in English (language detection counts its function words)."""
+    words = ", ".join(f"the R{index}n{k} of {index * 10_000 + k}" for k in range(1_000))
+    return f'\n\n999. In this Act, "register" means the list of {words}.\n'
 
 
 def run(ptcheck: str, folder: Path, jobs: int) -> tuple[float, float]:
@@ -52,11 +62,13 @@ def run(ptcheck: str, folder: Path, jobs: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=500)
-    parser.add_argument("--source", choices=("laws", "generated"), default="laws")
+    parser.add_argument("--source", choices=("laws", "words", "generated"), default="laws")
     parser.add_argument("--kilobytes", type=float, default=50, help="generated documents")
     args = parser.parse_args()
     ptcheck = ptcheck_command()
     texts = laws()
+    if args.source == "words":
+        texts = [text for text in texts if detect(text)[0] == "en"]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "documents"
         folder.mkdir()
@@ -65,6 +77,8 @@ def main() -> None:
             if args.source == "laws":
                 # A last line of its own, so that no two documents are the same file.
                 text = texts[index % len(texts)] + f"\n\n[copy {index}]\n"
+            elif args.source == "words":
+                text = texts[index % len(texts)] + register(index)
             else:
                 text = statute_like(args.kilobytes / 1000, seed=index)
             (folder / f"law{index:04d}.txt").write_text(text, encoding="utf-8")

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from ptcheck.analysis import Analyzer
 from ptcheck.nlp import FormExpander, blank_pipeline, expand_phrase
 
-from .conftest import statutes
+from .conftest import SAMPLE_LAWS, statutes
 
 
 @pytest.mark.parametrize(
@@ -232,3 +233,39 @@ def test_the_contractions_sample_needs_special_cases() -> None:
     with_cases = [t.text for t in full(_CONTRACTIONS)]
     assert {"do", "n't", "ca", "e.g.", "Mr."} <= set(with_cases)
     assert [t.text for t in bare(_CONTRACTIONS)] != with_cases
+
+
+def test_a_tokenizer_that_has_learned_many_words_is_made_anew_between_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, english: Analyzer
+) -> None:
+    """Law after law, each with numbers and names of its own (a batch worker's life), the
+    matching tokenizer's vocabulary stays under VOCABULARY_LIMIT plus one document's words:
+    it is made anew between documents. It then splits text as spaCy does, and every result
+    is the one a tokenizer that never renewed gives."""
+    from ptcheck import nlp
+
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(nlp, "VOCABULARY_LIMIT", 3_000)
+    made: list[object] = []
+    detached = nlp._detached
+    monkeypatch.setattr(nlp, "_detached", lambda *a: made.append(detached(*a)) or made[-1])
+    model = (SAMPLE_LAWS / "model_complete.txt").read_text(encoding="utf-8")
+    texts = []
+    for law in range(6):  # 2,000 words not seen before in each
+        register = " ".join(f"R{law}n{k} {law * 10_000 + k}" for k in range(1_000))
+        texts.append(f'{model}\n\n99. In this Act, "register" means the list of {register}.\n')
+    nlp.forget_tokenizers()
+    renewed, largest = [], 0
+    for text in texts:
+        renewed.append(english.analyze_text(text))
+        largest = max(largest, len(nlp.tokenizer("en").vocab))
+    assert len(made) >= 3  # made anew every other document
+    assert largest <= 3_000 + 2_000 + 1_000  # the limit, one document, the language's own
+    fields = ["ORTH", "LOWER", "IDX", "LENGTH"]
+    expected = blank_pipeline("en").tokenizer(texts[-1]).to_array(fields).tolist()
+    assert nlp.tokenizer("en")(texts[-1]).to_array(fields).tolist() == expected
+    monkeypatch.setattr(nlp, "VOCABULARY_LIMIT", 10**9)
+    nlp.forget_tokenizers()
+    assert [english.analyze_text(text) for text in texts] == renewed
+    assert len(nlp.tokenizer("en").vocab) > 6 * 2_000  # without the limit, it keeps them all
+    nlp.forget_tokenizers()

@@ -31,6 +31,7 @@ from ptcheck.nlp import (
     expand_phrase,
     form_count,
     forms_key,
+    renew_grown_tokenizer,
     tokenizer,
     tokenizer_for,
     warm_cache,
@@ -383,6 +384,7 @@ class TermMatcher:
         if clitics is not None:
             flat = clitics.sub(" ", flat)
         texts = [flat[start:end] for _, start, end, _ in pieces]
+        renew_grown_tokenizer(self.language)
         tokenize = tokenizer_for(self.language, flat)
         warm_cache(tokenize, texts)
         by_section: dict[int, list[Hit]] = defaultdict(list)

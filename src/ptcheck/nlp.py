@@ -142,16 +142,43 @@ def warm_cache(tokenizer: Any, texts: list[str]) -> None:
 
 def forget_tokenizers() -> None:
     """Drop the tokenizers built so far (tests: the next one is built or restored again)."""
-    _base_tokenizer.cache_clear()
+    _BUILT.clear()
+    _RECIPES.clear()
     _DEFERRED.clear()
     _WARMED.clear()
 
 
-@functools.lru_cache(maxsize=8)
+# A tokenizer keeps every word it has met in its vocabulary, about 500 bytes each: a batch
+# worker reading thousands of laws, each with numbers and names of its own, grew without
+# end. Past this many words, the tokenizer is made anew before the next document.
+VOCABULARY_LIMIT = 150_000
+_BUILT: dict[str, Any] = {}  # the tokenizer of each language
+_RECIPES: dict[str, tuple[bytes, dict[str, Any]]] = {}  # what each was made from
+
+
 def _base_tokenizer(language: str) -> Any:
-    """`language`'s tokenizer, kept in the cache folder between runs, on a vocabulary of its
-    own (see `_detached`); its special cases are added when a text needs them (see
-    `tokenizer_for`).
+    """`language`'s tokenizer on a vocabulary of its own (see `_detached`); its special
+    cases are added when a text needs them (see `tokenizer_for`)."""
+    built = _BUILT.get(language)
+    if built is None:
+        recipe = _RECIPES.get(language)
+        built = _detached(language, *recipe) if recipe else _restored_or_built(language)
+        _BUILT[language] = built
+    return built
+
+
+def renew_grown_tokenizer(language: str) -> None:
+    """Make `language`'s tokenizer anew, from what it was made of, when it has learned more
+    than VOCABULARY_LIMIT words. A word's tokens do not depend on the words learned before
+    it, so this changes memory only."""
+    built = _BUILT.get(language)
+    if built is not None and len(built.vocab) > VOCABULARY_LIMIT:
+        _WARMED.pop(id(built), None)
+        del _BUILT[language]
+
+
+def _restored_or_built(language: str) -> Any:
+    """`language`'s tokenizer, kept in the cache folder between runs.
 
     Building it compiles the language's regular expressions, and French's exceptions make
     one of 1.4 MB: 2.7 s at every start. The cache holds the tokenizer's settings and the
@@ -168,7 +195,10 @@ def _base_tokenizer(language: str) -> Any:
                 for name, form in stored["expressions"].items():
                     method = "finditer" if name == "infix_finditer" else name.split("_")[-1]
                     searches[name] = getattr(from_compiled_form(form), method)
-                return _detached(language, bytes.fromhex(stored["settings"]), searches)
+                settings = bytes.fromhex(stored["settings"])
+                restored = _detached(language, settings, searches)
+                _RECIPES[language] = (settings, searches)
+                return restored
     built = blank_pipeline(language).tokenizer
     settings = built.to_bytes(exclude=_TOKENIZER_EXPRESSIONS)
     searches = {name: getattr(built, name) for name in _TOKENIZER_EXPRESSIONS}
@@ -181,6 +211,7 @@ def _base_tokenizer(language: str) -> Any:
                 if search is not None
             }
             store(path, {"settings": settings.hex(), "expressions": compiled})
+    _RECIPES[language] = (settings, searches)
     return _detached(language, settings, searches)
 
 
