@@ -269,3 +269,44 @@ def test_text_lowered_in_pieces_is_the_text_lowered_at_once(
     monkeypatch.setattr(structure, "LOWER_PIECE", 17)
     assert structure.lower_text(text) == text.lower()
     assert parse_structure(text).lowered == text.lower()
+
+
+def test_quoted_definitions_grouped_by_the_words_before_the_term_find_what_formulas_find() -> None:
+    """The quoted-definition expression tries the quotation once for all the formulas that
+    share the words before the term. It finds, at the same places and with the same terms,
+    what one alternative per formula, tried in the pack's order, finds: on every statute
+    of every language and on definitions written for each formula."""
+    import re
+
+    from ptcheck.language import load_pack, loose, pack_codes
+    from ptcheck.structure import _QUOTED, defined_term, grammar
+
+    from .conftest import statutes
+
+    texts = [law.read_text(encoding="utf-8") for law in statutes()]
+    compared = 0
+    for language in pack_codes():
+        one_each = []
+        formulas = load_pack(language).definitions.formulas
+        for number, formula in enumerate(formulas):
+            before, _, after = formula.partition("{term}")
+            head = rf"(?i:{loose(before)})\b\s*" if before.strip() else ""
+            tail = rf"\s*(?:\([^)\n]{{0,40}}\)\s*)?,?\s*(?i:{loose(after)})\b" if after else ""
+            quoted = _QUOTED.replace("(?P<term>", f"(?P<term{number}>")
+            one_each.append(f"(?:{head}{quoted}{tail})")
+        reference = re.compile("|".join(one_each), re.IGNORECASE)
+        written = "\n".join(
+            f"({k}) {f.replace('{term}', f'“kind {k} of thing”')} a thing; "
+            f"{f.replace('{term}', chr(34) + 'word' + chr(34) + ' (mot),')} x; "
+            f"{f.replace('{term}', '«no close')} y."
+            for k, f in enumerate(formulas)
+        )
+        grouped = grammar(language).quoted_definition
+        for text in [*texts, written]:
+            expected = [(m.span(), defined_term(m)) for m in reference.finditer(text)]
+            assert [(m.span(), defined_term(m)) for m in grouped.finditer(text)] == expected
+            compared += len(expected)
+        found = [defined_term(m) for m in grouped.finditer(written)]
+        assert found.count("word") == len(formulas), language  # each formula, with a gloss
+        assert len(found) == 2 * len(formulas), language
+    assert compared > 150

@@ -137,12 +137,16 @@ def _definition_sources(pack: LanguagePack) -> dict[str, tuple[str, int]]:
     the provision ("Trafficking means ...", "Kind im Sinne dieses Gesetzes ist").
     """
     stops = alternation(pack.function_words)
-    quoted, then_term, term_then = [], [], []
+    then_term, term_then = [], []
+    # The quoted forms, by the words before the term: the term is the whole quotation, so
+    # the forms sharing those words differ only after it and are tried there in turn (the
+    # quotation matched once, not once per formula: a third of reading a long code).
+    after_quote: dict[str, list[str]] = {}
     for formula in pack.definitions.formulas:
         before, _, after = formula.partition("{term}")
         head = f"(?i:{loose(before)})" + r"\b\s*" if before.strip() else ""
         tail = r"\s*(?:\([^)\n]{0,40}\)\s*)?,?\s*" + f"(?i:{loose(after)})" if after.strip() else ""
-        quoted.append(f"{head}{_QUOTED}{tail}" + (r"\b" if after.strip() else ""))
+        after_quote.setdefault(head, []).append(tail + (r"\b" if after.strip() else ""))
         if before.strip():
             term = r"(?P<term>[^\W\d_][\w’'\-]*(?:\s+[\w’'\-]+){0,4}?)"
             # "unter {term} ist", "por {term} se entiende": the words after the term close it.
@@ -155,6 +159,10 @@ def _definition_sources(pack: LanguagePack) -> dict[str, tuple[str, int]]:
         else:
             term = r"(?P<term>[^\W\d_][\w’'\-]*(?: [\w’'\-]+){0,5}?)"
             term_then.append(rf"{term}\s*(?:[–—:-]+\s*|\s|,\s*)(?i:{loose(after)})\b")
+    quoted = [
+        head + _QUOTED + "(?:" + "|".join(f"(?:{tail})" for tail in tails) + ")"
+        for head, tails in after_quote.items()
+    ]
     return {
         "quoted_definition": (_union(quoted), re.IGNORECASE),
         "formula_then_term": (_union(then_term or ["(?!)"]), 0),
