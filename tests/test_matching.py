@@ -173,3 +173,24 @@ def test_a_hit_made_from_its_fields_is_the_hit_the_named_tuple_makes() -> None:
 
     made = hit_of((10, 14, 3, "act", 2))
     assert type(made) is Hit and made == Hit(10, 14, 3, "act", 2) and made.term == "act"
+
+
+def test_a_pattern_s_required_terms_are_one_set_per_term_it_cannot_do_without() -> None:
+    """`all` and `near` need what each child needs, `any` one term of each child's
+    smallest set, `not` nothing (nor an `any` with such a child)."""
+    from ptcheck.checklist import Pattern
+
+    def required(data: dict[str, object]) -> set[frozenset[str]]:
+        return set(Pattern.model_validate(data).required_terms())
+
+    a, b, c = {"term": "a"}, {"term": "b"}, {"term": "c"}
+    assert required(a) == {frozenset("a")}
+    assert required({"all": [a, {"any": [b, c]}]}) == {frozenset("a"), frozenset("bc")}
+    assert required({"near": [a, b], "within": 3}) == {frozenset("a"), frozenset("b")}
+    assert required({"any": [{"all": [a, b]}, c]}) in (
+        {frozenset("ac")},
+        {frozenset("bc")},
+    )
+    assert required({"not": a}) == set()
+    assert required({"any": [a, {"not": b}]}) == set()
+    assert required({"all": [a, {"not": b}]}) == {frozenset("a")}

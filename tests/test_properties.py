@@ -222,3 +222,50 @@ def test_hits_starting_together_come_longest_first_and_the_rest_in_order(
     for start in sorted({hit.start for hit in ordered}):
         expected += reversed([hit for hit in ordered if hit.start == start])
     assert _longest_first(ordered) == expected
+
+
+def _patterns() -> st.SearchStrategy[dict[str, object]]:
+    """Patterns (as checklist data) over the terms a, b, c, d."""
+    leaf = st.builds(lambda t: {"term": t}, st.sampled_from("abcd"))
+    return st.recursive(
+        leaf,
+        lambda child: st.one_of(
+            st.builds(lambda c: {"any": c}, st.lists(child, min_size=1, max_size=3)),
+            st.builds(lambda c: {"all": c}, st.lists(child, min_size=1, max_size=3)),
+            st.builds(lambda c: {"not": c}, child),
+            st.builds(
+                lambda c, w, o: {"near": c, "within": w, "ordered": o},
+                st.lists(child, min_size=2, max_size=3),
+                st.integers(1, 6),
+                st.booleans(),
+            ),
+        ),
+        max_leaves=8,
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _patterns(),
+    st.lists(
+        st.tuples(st.integers(0, 40), st.integers(1, 12), st.sampled_from("abcd")), max_size=12
+    ),
+)
+def test_a_pattern_whose_required_terms_are_absent_never_matches(
+    data: dict[str, object], raw: list[tuple[int, int, str]]
+) -> None:
+    """Every set of `required_terms()` meets the terms of any hits a pattern matches, so
+    `evaluate`, which answers "no" at once where one is absent, answers as the full
+    evaluation does."""
+    from ptcheck.checklist import Pattern
+    from ptcheck.matching import Hit, SectionHits, _evaluate, evaluate
+
+    pattern = Pattern.model_validate(data)
+    hits = SectionHits(0, [Hit(start, start + size, start, term, 0) for start, size, term in raw])
+    full = (
+        _evaluate(pattern, hits, pattern.term_set()) if hits or not pattern.needs_hits() else None
+    )
+    assert evaluate(pattern, hits) == full
+    if full is not None:
+        present = {term for _, _, term in raw}
+        assert all(needed & present for needed in pattern.required_terms())

@@ -50,6 +50,7 @@ class Pattern(StrictModel):
     ordered: bool = False
     _terms: frozenset[str] | None = PrivateAttr(default=None)
     _needs_hits: bool | None = PrivateAttr(default=None)
+    _required: tuple[frozenset[str], ...] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _one_operator(self) -> Pattern:
@@ -83,6 +84,28 @@ class Pattern(StrictModel):
             object.__setattr__(self, "_needs_hits", needs)
             return needs
         return self._needs_hits
+
+    def required_terms(self) -> tuple[frozenset[str], ...]:
+        """Sets of terms of which a text must hold one each for the pattern to match
+        (computed once): `all(A, any(B, C))` needs {A} and {B, C}; `not` needs nothing."""
+        if self._required is None:
+            object.__setattr__(self, "_required", self._requirements())
+        assert self._required is not None
+        return self._required
+
+    def _requirements(self) -> tuple[frozenset[str], ...]:
+        if self.term is not None:
+            return (frozenset([self.term]),)
+        if self.any is not None:
+            # One of the children matches, so one term of its smallest set occurs.
+            each = [child.required_terms() for child in self.any]
+            if not all(each):
+                return ()
+            return (frozenset().union(*(min(sets, key=len) for sets in each)),)
+        if self.not_ is not None:
+            return ()
+        children = self.all or self.near or []
+        return tuple(dict.fromkeys(s for child in children for s in child.required_terms()))
 
     def terms(self) -> Iterator[str]:
         """Every term name this pattern refers to."""

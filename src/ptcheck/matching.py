@@ -530,7 +530,17 @@ def evaluate(
     """
     if not hits:
         return None if pattern.needs_hits() else _evaluate(pattern, hits, frozenset())
+    bits = hits.term_bits
+    for mask in _required_bits(pattern.required_terms()):
+        if not bits & mask:
+            return None  # a term it needs is absent: most evaluations end here, in a step
     return _evaluate(pattern, hits, family if family is not None else pattern.term_set())
+
+
+@functools.lru_cache(maxsize=4096)
+def _required_bits(required: tuple[frozenset[str], ...]) -> tuple[int, ...]:
+    """Each set of `Pattern.required_terms()` as the bits of its terms."""
+    return tuple(sum(map(_TERM_BITS.__getitem__, terms)) for terms in required)
 
 
 def _evaluate(pattern: Pattern, hits: SectionHits, family: frozenset[str]) -> Match | None:
