@@ -269,3 +269,41 @@ def test_a_tokenizer_that_has_learned_many_words_is_made_anew_between_documents(
     assert [english.analyze_text(text) for text in texts] == renewed
     assert len(nlp.tokenizer("en").vocab) > 6 * 2_000  # without the limit, it keeps them all
     nlp.forget_tokenizers()
+
+
+def test_a_long_code_is_tokenized_in_batches_by_a_tokenizer_made_anew_when_it_has_grown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, english: Analyzer
+) -> None:
+    """Within one document, the tokenizer is renewed between batches of sections once it
+    has learned more than VOCABULARY_LIMIT words: it ends holding fewer than one batch's
+    words beyond the limit, and every hit is the one a tokenizer that never renewed finds."""
+    from ptcheck import matching, nlp
+    from ptcheck.structure import parse_structure
+
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(nlp, "VOCABULARY_LIMIT", 3_000)
+    monkeypatch.setattr(matching, "BATCH_CHARS", 6_000)
+    made: list[object] = []
+    detached = nlp._detached
+    monkeypatch.setattr(nlp, "_detached", lambda *a: made.append(detached(*a)) or made[-1])
+    model = (SAMPLE_LAWS / "model_complete.txt").read_text(encoding="utf-8")
+    registers = [  # 1,000 words not seen before in each section, about 6,600 characters
+        f'{100 + n}. In this Act, "register {n}" means the list of persons trafficked '
+        + " ".join(f"R{n}n{k} {n * 10_000 + k}" for k in range(500))
+        + "."
+        for n in range(12)
+    ]
+    text = model + "\n\n" + "\n\n".join(registers) + "\n"
+    structure = parse_structure(text, "en")
+    matcher = english.matcher("en")
+    nlp.forget_tokenizers()
+    renewed = [hits.by_term_hits() for hits in matcher.section_hits(structure)]
+    assert len(made) >= 4  # made anew every third batch or so, within the one document
+    assert len(nlp.tokenizer("en").vocab) <= 3_000 + 1_000 + 1_000  # limit, a batch, its own
+    monkeypatch.setattr(nlp, "VOCABULARY_LIMIT", 10**9)
+    nlp.forget_tokenizers()
+    whole = [hits.by_term_hits() for hits in matcher.section_hits(structure)]
+    assert whole == renewed
+    assert sum(map(len, whole)) > 12  # every register names trafficked persons
+    assert len(nlp.tokenizer("en").vocab) > 12 * 1_000
+    nlp.forget_tokenizers()

@@ -383,22 +383,24 @@ class TermMatcher:
         clitics = clitic_hyphen(self.language)
         if clitics is not None:
             flat = clitics.sub(" ", flat)
-        texts = [flat[start:end] for _, start, end, _ in pieces]
-        renew_grown_tokenizer(self.language)
-        tokenize = tokenizer_for(self.language, flat)
-        warm_cache(tokenize, texts)
         by_section: dict[int, list[Hit]] = defaultdict(list)
-        for (section, start, _, token_base), doc in zip(pieces, tokenize.pipe(texts), strict=True):
-            matches = self.index.matches(doc.to_array("LOWER").tolist())
-            if not matches:
-                continue
-            found = by_section[section]
-            # Offsets as lists, not a Token per hit (nor a NumPy scalar: 4 times slower).
-            begins, lengths = doc.to_array(["IDX", "LENGTH"]).T.tolist()
-            for name, first, last in matches:
-                end = start + begins[last - 1] + lengths[last - 1]
-                token = token_base + first
-                found.append(hit_of((start + begins[first], end, token, name, section)))
+        for batch in _batches(pieces):
+            # A code brings a new word in every line, each kept by the tokenizer: made anew
+            # between batches once it has learned too many, it holds a batch's words at most.
+            renew_grown_tokenizer(self.language)
+            tokenize = tokenizer_for(self.language, flat)
+            texts = [flat[start:end] for _, start, end, _ in batch]
+            warm_cache(tokenize, texts)
+            for (section, start, _, base), doc in zip(batch, tokenize.pipe(texts), strict=True):
+                matches = self.index.matches(doc.to_array("LOWER").tolist())
+                if not matches:
+                    continue
+                found = by_section[section]
+                # Offsets as lists, not a Token per hit (nor a NumPy scalar: 4 times slower).
+                begins, lengths = doc.to_array(["IDX", "LENGTH"]).T.tolist()
+                for name, first, last in matches:
+                    end = start + begins[last - 1] + lengths[last - 1]
+                    found.append(hit_of((start + begins[first], end, base + first, name, section)))
         return [
             SectionHits(index, by_section.get(index, ()))
             for index in range(len(structure.sections))
@@ -488,6 +490,25 @@ def possible(pattern: Pattern, present: set[str] | frozenset[str]) -> bool:
     if pattern.not_ is not None:
         return True
     return all(possible(child, present) for child in pattern.all or pattern.near or [])
+
+
+BATCH_CHARS = 1_000_000  # text tokenized between two checks of the tokenizer's vocabulary
+
+
+def _batches(
+    pieces: list[tuple[int, int, int, int]],
+) -> Iterator[list[tuple[int, int, int, int]]]:
+    """The pieces in runs of about BATCH_CHARS characters, in order."""
+    batch: list[tuple[int, int, int, int]] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += piece[2] - piece[1]
+        if size >= BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _pieces(structure: Structure, sections: list[int]) -> Iterator[tuple[int, int, int, int]]:

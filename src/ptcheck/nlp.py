@@ -150,8 +150,9 @@ def forget_tokenizers() -> None:
 
 # A tokenizer keeps every word it has met in its vocabulary, about 500 bytes each: a batch
 # worker reading thousands of laws, each with numbers and names of its own, grew without
-# end. Past this many words, the tokenizer is made anew before the next document.
-VOCABULARY_LIMIT = 150_000
+# end, and a long code holds a new number in every line. Past this many words, the
+# tokenizer is made anew before the next document or batch of sections (2 to 5 ms).
+VOCABULARY_LIMIT = 50_000
 _BUILT: dict[str, Any] = {}  # the tokenizer of each language
 _RECIPES: dict[str, tuple[bytes, dict[str, Any]]] = {}  # what each was made from
 

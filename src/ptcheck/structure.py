@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ptcheck.cache import compiled_expressions
@@ -192,7 +195,7 @@ class Provision:
     section: int  # index in Structure.sections
     heading: str = ""
     is_definition: bool = False
-    defines: list[str] = field(default_factory=list)
+    defines: tuple[str, ...] = ()  # a tuple: most provisions define nothing, and () is shared
     body: int = 0  # where its words start, after its label and heading
 
 
@@ -205,7 +208,7 @@ class Section:
     start: int
     end: int
     heading: str = ""
-    provisions: list[int] = field(default_factory=list)
+    provisions: range = range(0)  # indices in Structure.provisions (a section's are consecutive)
     is_definition: bool = False
     label_start: int = 0  # where the label itself stands (after any heading above it)
 
@@ -217,7 +220,7 @@ class Structure:
     text: str
     provisions: list[Provision]
     sections: list[Section]
-    line_starts: list[int]
+    line_starts: Sequence[int]
     language: str = "en"
     lowered: str = ""  # the text in lower case (see `lower_text`)
     _starts: list[int] = field(default_factory=list, repr=False)
@@ -296,14 +299,20 @@ class _Builder:
         self.pending_heading_start: int | None = None
         self.last_letter = ""
         self.after_division = False  # a division heading was the last line read
+        self.section_number = 0
 
     def open_section(self, label: str, keyword: str, offset: int, body: int) -> None:
         start = self.pending_heading_start if self.pending_heading_start is not None else offset
-        if self.sections:
+        if len(self.sections) == 1 and not self.text[:start].strip():
+            # Nothing stands before the first label: the preamble opened first is dropped.
+            self.sections.clear()
+            self.provisions.clear()
+        elif self.sections:
             self.sections[-1].end = start
         self.sections.append(
             Section(label, keyword, start, len(self.text), self.pending_heading, label_start=offset)
         )
+        self.section_number = len(self.sections) - 1  # one int, shared by its provisions
         self.stack = [("section", label)]
         self.last_letter = ""
         self.pending_heading, self.pending_heading_start = "", None
@@ -339,9 +348,11 @@ class _Builder:
         section = self.sections[-1]
         label = self.stack[-1][1] if self.stack else ""
         provision = Provision(
-            label, len(self.stack), start, len(self.text), len(self.sections) - 1, body=start
+            label, len(self.stack), start, len(self.text), self.section_number, body=start
         )
-        section.provisions.append(len(self.provisions))
+        number = len(self.provisions)
+        first = section.provisions.start if section.provisions else number
+        section.provisions = range(first, number + 1)
         self.provisions.append(provision)
 
     def style_of(self, tag: str) -> str:
@@ -477,22 +488,19 @@ def _is_heading(line: str, next_line: str, rules: Grammar) -> bool:
 def parse_structure(text: str, language: str = "en") -> Structure:
     """Cut `text` into sections and provisions, with the labels of `language`.
 
-    No text is dropped: what comes before the first label is a preamble section.
+    No text is dropped: what comes before the first label is a preamble section (none when
+    only white space does).
     """
     builder = _Builder(text, grammar(language))
-    builder.open_section("", "", 0, 0)  # the preamble (removed below when empty)
+    builder.open_section("", "", 0, 0)  # the preamble (see open_section)
     lines = text.split("\n")
-    line_starts = []
-    offset = 0
-    for line in lines:
-        line_starts.append(offset)
-        offset += len(line) + 1
+    # Machine integers: a list would hold an int object for each of a code's lines.
+    line_starts = array("q", itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    line_starts.pop()
     for index, line in enumerate(lines):
         builder.line(line_starts[index], line, lines, index)
     builder.sections[-1].end = len(text)
     builder.provisions[-1].end = len(text)
-    if len(builder.sections) > 1 and not text[: builder.sections[1].start].strip():
-        _drop_preamble(builder)
     lowered = lower_text(text)
     _mark_definitions(text, lowered, builder)
     return Structure(text, builder.provisions, builder.sections, line_starts, language, lowered)
@@ -523,17 +531,6 @@ def lower_text(text: str) -> str:
     return "".join(pieces)
 
 
-def _drop_preamble(builder: _Builder) -> None:
-    """Remove the empty preamble section and its provision, renumbering what follows."""
-    count = len(builder.sections[0].provisions)
-    del builder.sections[0]
-    del builder.provisions[:count]
-    for section in builder.sections:
-        section.provisions = [i - count for i in section.provisions]
-    for provision in builder.provisions:
-        provision.section -= 1
-
-
 def _mark_definitions(text: str, lowered: str, builder: _Builder) -> None:
     """Find defined terms and definition sections.
 
@@ -559,7 +556,7 @@ def _mark_definitions(text: str, lowered: str, builder: _Builder) -> None:
         provision = provisions[index]
         for match in rules.quoted_definition.finditer(text, provision.start, provision.end):
             provision.is_definition = True
-            provision.defines.append(defined_term(match))
+            provision.defines += (defined_term(match),)
     for index in holding(*rules.definition_needles):
         provision = provisions[index]
         if provision.defines:
@@ -574,7 +571,7 @@ def _mark_definitions(text: str, lowered: str, builder: _Builder) -> None:
             unquoted = rules.term_then_formula.match(text, start, scan)
         if unquoted:
             provision.is_definition = True
-            provision.defines.append(defined_term(unquoted))
+            provision.defines += (defined_term(unquoted),)
     for provision in provisions:
         if rules.definition_lead.match(text, _body(text, provision), provision.end):
             builder.sections[provision.section].is_definition = True
