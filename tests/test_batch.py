@@ -85,7 +85,11 @@ def test_one_bad_file_never_stops_the_batch(folder: Path, tmp_path: Path) -> Non
     assert by_path[str(folder / "broken.txt")][2] == "error"
 
 
-def test_jobs_do_not_change_results(folder: Path) -> None:
+def test_jobs_do_not_change_results(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ptcheck.batch as batch_module
+
+    # A pool even where workers would be spawned.
+    monkeypatch.setattr(batch_module, "IN_PROCESS_BYTES", 0)
     one = json.loads(runner.invoke(app, ["batch", str(folder), "-j", "1", "-f", "json"]).stdout)
     two = json.loads(runner.invoke(app, ["batch", str(folder), "-j", "2", "-f", "json"]).stdout)
     assert one == two
@@ -207,6 +211,47 @@ def test_an_interrupted_batch_keeps_what_it_computed(
     assert "3 analysed (2 from an earlier run), 0 failed" in resumed.stdout
 
 
+def test_a_small_batch_runs_in_this_process_where_workers_would_be_spawned(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spawned workers each import spaCy: under IN_PROCESS_BYTES in all, no pool is made
+    where there is no fork, and the results are those of a pool of forked workers."""
+    import multiprocessing
+
+    import ptcheck.batch as batch_module
+    from ptcheck.checklist import load_checklist
+
+    (folder / "broken.txt").unlink()
+    files, _ = collect([str(folder)])
+    assert sum(path.stat().st_size for path in files) < batch_module.IN_PROCESS_BYTES
+    options = batch_module.BatchOptions(jobs=2)
+    pools: list[int] = []
+    real_pool = batch_module.ProcessPoolExecutor
+
+    def counted_pool(*args: Any, **kwargs: Any) -> Any:
+        pools.append(1)
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "ProcessPoolExecutor", counted_pool)
+    pooled = batch_module.run_batch(files, load_checklist(), options)
+    assert pools == [1]  # forked workers: a pool, small as the batch is
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pool was made")
+
+    monkeypatch.setattr(batch_module, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(batch_module, "IN_PROCESS_BYTES", 0)
+    with pytest.raises(AssertionError, match="a pool was made"):  # the check can fail
+        batch_module.run_batch(files, load_checklist(), options)
+    monkeypatch.undo()
+    monkeypatch.setattr(batch_module, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    alone = batch_module.run_batch(files, load_checklist(), options)
+    assert len(alone.analysed) == 3
+    assert [o.result for o in alone.outcomes] == [o.result for o in pooled.outcomes]
+
+
 _POISON: dict[str, Any] = {}
 
 
@@ -232,6 +277,8 @@ def test_a_worker_that_dies_costs_only_its_document(
     _POISON["parent"] = os.getpid()
     _POISON["real"] = batch_module._analyze_one
     monkeypatch.setattr(batch_module, "_analyze_one", _dies_on_poison)
+    # A pool even where workers would be spawned.
+    monkeypatch.setattr(batch_module, "IN_PROCESS_BYTES", 0)
     files, _ = collect([str(laws)])
     result = batch_module.run_batch(files, load_checklist(), batch_module.BatchOptions(jobs=2))
     assert len(result.analysed) == 6
@@ -266,6 +313,7 @@ def test_a_document_over_the_time_limit_is_one_failure(
         shutil.copy(SAMPLE_LAWS / "model_complete.txt", laws / name)
     _STALL["real"] = Analyzer.analyze
     monkeypatch.setattr(Analyzer, "analyze", _slow_on_stall)
+    monkeypatch.setattr(batch_module, "IN_PROCESS_BYTES", 0)  # 2 jobs: a pool, even spawned
     files, _ = collect([str(laws)])
     options = batch_module.BatchOptions(jobs=jobs, time_limit=1.5)
     started = time.monotonic()
