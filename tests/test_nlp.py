@@ -216,6 +216,31 @@ def test_a_warmed_tokenizer_cache_changes_no_token(
     forget_tokenizers()
 
 
+def test_the_special_cases_a_text_holds_are_found_chunk_by_chunk_as_a_search_finds_them() -> None:
+    """`_cases_in` gives exactly the special-case strings that occur in a text (those
+    spanning white space, "EE. UU.", included), the first time and from what it remembers."""
+    from ptcheck.language import choose_language, pack_codes
+    from ptcheck.nlp import _CASE_STRINGS, _cases_in, forget_tokenizers, tokenizer_for
+
+    texts = [law.read_text(encoding="utf-8") for law in statutes()]
+    texts.append(_CONTRACTIONS)
+    found = 0
+    for again in (False, True):
+        if not again:
+            forget_tokenizers()
+        for text in texts:
+            language = choose_language(text, "law.txt", list(pack_codes()), None)
+            tokenizer_for(language, "")  # made, with every case still waiting
+            solid, _, spaced = _CASE_STRINGS[language]
+            expected = {case for case in (*solid, *spaced) if case in text}
+            assert _cases_in(language, text) == expected, text[:60]
+            found += len(expected)
+    assert found > 100
+    tokenizer_for("es", "")
+    assert {"EE. UU.", "Sra."} <= _cases_in("es", "Los EE. UU. y (Sra. Díaz)")
+    forget_tokenizers()
+
+
 def test_the_contractions_sample_needs_special_cases() -> None:
     """The sample the tokenizer test adds is one its special cases change: without them
     spaCy splits it otherwise (so leaving a needed case out would be seen)."""
