@@ -142,10 +142,16 @@ def _profiles() -> tuple[tuple[str, str, frozenset[str]], ...]:
 
 
 @functools.lru_cache(maxsize=1)
-def _distinctive() -> dict[str, frozenset[str]]:
-    """Each profile's function words that no other profile lists."""
-    counts = Counter(w for _, _, words in _profiles() for w in words)
-    return {code: frozenset(w for w in words if counts[w] == 1) for code, _, words in _profiles()}
+def _listed_by() -> dict[str, tuple[tuple[int, int], ...]]:
+    """Each function word -> (position of a profile listing it, its weight there): 2 when
+    that profile alone lists it, 1 when others do too."""
+    profiles = _profiles()
+    counts = Counter(w for _, _, words in profiles for w in words)
+    listed: dict[str, list[tuple[int, int]]] = {}
+    for position, (_, _, words) in enumerate(profiles):
+        for word in words:
+            listed.setdefault(word, []).append((position, 2 if counts[word] == 1 else 1))
+    return {word: tuple(places) for word, places in listed.items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -164,14 +170,18 @@ def detect(text: str) -> tuple[str, float]:
     words = [w.lower().replace("’", "'") for w in _WORD.findall(text[:DETECTION_CHARS])]
     if not words:
         return "", 0.0
-    counts = Counter(words)
-    distinctive = _distinctive()
-    best, best_score, best_share = "", -1.0, 0.0
-    for code, _, vocabulary in _profiles():
-        hits = sum(n for w, n in counts.items() if w in vocabulary)
-        score = hits + sum(n for w, n in counts.items() if w in distinctive[code])
-        if score > best_score:
-            best, best_score, best_share = code, score, hits / len(words)
+    profiles = _profiles()
+    hits = [0] * len(profiles)
+    scores = [0] * len(profiles)
+    listed_by = _listed_by()
+    for word, times in Counter(words).items():
+        for position, weight in listed_by.get(word, ()):
+            hits[position] += times
+            scores[position] += times * weight
+    best, best_score, best_share = "", -1, 0.0
+    for (code, _, _), score, found in zip(profiles, scores, hits, strict=True):
+        if score > best_score:  # the first of equals, in the profiles' order
+            best, best_score, best_share = code, score, found / len(words)
     return best, best_share
 
 
