@@ -241,12 +241,10 @@ def test_a_small_batch_runs_in_this_process_where_workers_would_be_spawned(
 
     monkeypatch.setattr(batch_module, "ProcessPoolExecutor", no_pool)
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
-    monkeypatch.setattr(batch_module, "IN_PROCESS_BYTES", 0)
-    with pytest.raises(AssertionError, match="a pool was made"):  # the check can fail
-        batch_module.run_batch(files, load_checklist(), options)
-    monkeypatch.undo()
-    monkeypatch.setattr(batch_module, "ProcessPoolExecutor", no_pool)
-    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    with monkeypatch.context() as no_threshold:
+        no_threshold.setattr(batch_module, "IN_PROCESS_BYTES", 0)
+        with pytest.raises(AssertionError, match="a pool was made"):  # the check can fail
+            batch_module.run_batch(files, load_checklist(), options)
     alone = batch_module.run_batch(files, load_checklist(), options)
     assert len(alone.analysed) == 3
     assert [o.result for o in alone.outcomes] == [o.result for o in pooled.outcomes]
