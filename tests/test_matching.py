@@ -194,3 +194,56 @@ def test_a_pattern_s_required_terms_are_one_set_per_term_it_cannot_do_without() 
     assert required({"not": a}) == set()
     assert required({"any": [a, {"not": b}]}) == set()
     assert required({"all": [a, {"not": b}]}) == {frozenset("a")}
+
+
+def _packed(section: int, rows: list[Hit], names: list[str], before: int = 0) -> SectionHits:
+    """A section's hits packed as `section_hits` packs them: rows of document-wide columns
+    (`before` rows of another section come first)."""
+    from ptcheck.matching import PackedHits, new_columns
+
+    numbers = {name: number for number, name in enumerate(names)}
+    columns = new_columns()
+    for hit in [Hit(k, k + 1, k, names[0], section - 1) for k in range(before)] + rows:
+        for column, value in zip(columns, (*hit[:3], numbers[hit.term]), strict=True):
+            column.append(value)
+    packed = PackedHits(names, numbers, columns, before, before + len(rows))
+    return SectionHits.packed(section, packed)
+
+
+def test_packed_hits_answer_every_question_as_the_hits_themselves_do() -> None:
+    """Hits kept as numbers (until a question needs them as Hits) give the same terms, the
+    same hits of each term in the order given, the same slices and covered hits; a hit made
+    for one term's question is the hit the whole section is later unpacked to."""
+    import random
+
+    from ptcheck.matching import GROUPED_FROM
+
+    chooser = random.Random(11)
+    names = ["child", "penalty", "person", "victim"]
+    family = frozenset({"child", "person", "victim"})
+    for size in (1, 5, 40, GROUPED_FROM + 40):
+        rows = []
+        for _ in range(size):
+            start = chooser.randrange(0, 400)
+            rows.append(
+                Hit(start, start + chooser.randrange(1, 30), start // 5, chooser.choice(names), 3)
+            )
+        plain = SectionHits(3, list(rows))
+        # Each question asked of a packed view that has not been unpacked yet.
+        assert _packed(3, rows, names, before=7).term_bits == plain.term_bits
+        for term in (*names, "force"):
+            assert list(_packed(3, rows, names).of(term)) == list(plain.of(term))
+        assert _packed(3, rows, names).covered(family) == plain.covered(family)
+        for start, end in ((0, 400), (50, 120), (120, 50), (399, 400)):
+            part = _packed(3, rows, names, before=2).slice(start, end)
+            assert part.by_term_hits() == plain.between(start, end)
+            assert list(part.of("child")) == [
+                h for h in plain.between(start, end) if h.term == "child"
+            ]
+            assert bool(part) == bool(plain.between(start, end))
+        # A term's hits made first are the very hits the section is unpacked to.
+        packed = _packed(3, rows, names)
+        children = packed.of("child")
+        assert packed.by_term_hits() == plain.by_term_hits()
+        assert all(any(h is k for k in packed.by_term_hits()) for h in children)
+        assert len(packed) == len(rows) and bool(packed)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import operator
 import re
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeAlias
 
 from spacy.strings import get_string_id
 
@@ -85,6 +87,105 @@ _TERM = operator.itemgetter(3)  # a hit's term
 GROUPED_FROM = 256  # hits: a larger view is grouped by term at once (see SectionHits.of)
 
 
+# Starts, ends, tokens and term numbers of hits (a string: arrays take no subscript before 3.12).
+Columns: TypeAlias = "tuple[array[int], array[int], array[int], array[int]]"
+
+
+def new_columns() -> Columns:
+    """Empty columns of hits: starts, ends and tokens (8 bytes each), term numbers (2)."""
+    return array("q"), array("q"), array("q"), array("H")
+
+
+class PackedHits:
+    """Hits kept as numbers: the rows low..high of columns shared by a whole document
+    (26 bytes a hit, where a `Hit` with its numbers takes about 190).
+
+    Term numbers follow the order of the term names, so ordering the rows orders them as
+    the `Hit` tuples of one section are ordered.
+    """
+
+    __slots__ = ("_ordered", "columns", "high", "low", "names", "numbers")
+
+    def __init__(
+        self, names: list[str], numbers: dict[str, int], columns: Columns, low: int, high: int
+    ) -> None:
+        self.names = names  # term number -> term name (shared by every section)
+        self.numbers = numbers  # term name -> term number (shared)
+        self.columns = columns
+        self.low = low
+        self.high = high
+        # True: in document order; otherwise None until asked, then a copy in that order.
+        self._ordered: PackedHits | bool | None = None
+
+    def __len__(self) -> int:
+        return self.high - self.low
+
+    def _rows(self) -> Iterator[tuple[int, int, int, int]]:
+        low, high = self.low, self.high
+        starts, ends, tokens, terms = self.columns
+        return zip(starts[low:high], ends[low:high], tokens[low:high], terms[low:high], strict=True)
+
+    def term_bits(self) -> int:
+        """The terms that occur, as the sum of their bits (see `_TERM_BITS`)."""
+        names = self.names
+        terms = self.columns[3][self.low : self.high]
+        return sum(_TERM_BITS[names[number]] for number in set(terms))
+
+    def unpack(self, section: int, made: dict[str, list[Hit]]) -> list[Hit]:
+        """The hits, in the order they were added; those of the terms in `made` (their hits
+        made already, in that order) are taken from there, not made twice."""
+        names = self.names
+        taken = {self.numbers[term]: iter(hits) for term, hits in made.items()}
+        if not taken:
+            fields = ((s, e, t, names[n], section) for s, e, t, n in self._rows())
+            return list(map(hit_of, fields))
+        unpacked = []
+        for start, end, token, number in self._rows():
+            given = taken.get(number)
+            if given is None:
+                unpacked.append(hit_of((start, end, token, names[number], section)))
+            else:
+                unpacked.append(next(given))
+        return unpacked
+
+    def of(self, term: str, section: int) -> list[Hit]:
+        """The hits of one term, in the order they were added."""
+        number = self.numbers[term]
+        return [
+            hit_of((start, end, token, term, section))
+            for start, end, token, found in self._rows()
+            if found == number
+        ]
+
+    def between(self, start: int, end: int) -> PackedHits:
+        """The hits that start in start..end, in document order (a bisect)."""
+        ordered = self._in_order()
+        starts = ordered.columns[0]
+        low = bisect.bisect_left(starts, start, ordered.low, ordered.high)
+        high = bisect.bisect_left(starts, end, low, ordered.high)
+        part = PackedHits(self.names, self.numbers, ordered.columns, low, high)
+        part._ordered = True
+        return part
+
+    def _in_order(self) -> PackedHits:
+        """These hits, or (rarely) a copy of them, in document order."""
+        if self._ordered is True:
+            return self
+        if self._ordered is None:
+            rows = list(self._rows())
+            if not any(a > b for a, b in itertools.pairwise(rows)):
+                self._ordered = True
+                return self
+            columns = new_columns()
+            for column, values in zip(columns, zip(*sorted(rows), strict=True), strict=True):
+                column.extend(values)
+            copy = PackedHits(self.names, self.numbers, columns, 0, len(rows))
+            copy._ordered = True
+            self._ordered = copy
+        assert isinstance(self._ordered, PackedHits)
+        return self._ordered
+
+
 class SectionHits:
     """The hits of one section, and each term's hits among them.
 
@@ -98,6 +199,8 @@ class SectionHits:
         "_of",
         "_ordered",
         "_outside",
+        "_packed",
+        "_packed_ordered",
         "_starts",
         "_terms",
         "section",
@@ -105,7 +208,9 @@ class SectionHits:
 
     def __init__(self, section: int, hits: Iterable[Hit], ordered: bool = False) -> None:
         self.section = section
-        self._given = hits if isinstance(hits, list) else list(hits)
+        self._given: list[Hit] | None = hits if isinstance(hits, list) else list(hits)
+        self._packed: PackedHits | None = None
+        self._packed_ordered = False
         self._ordered: list[Hit] | None = self._given if ordered else None
         self._terms: int | None = None
         self._of: dict[str, list[Hit]] | None = None
@@ -113,11 +218,46 @@ class SectionHits:
         self._starts: list[int] | None = None
         self._outside: dict[tuple[int, int], SectionHits] | None = None
 
+    @classmethod
+    def packed(cls, section: int, packed: PackedHits, ordered: bool = False) -> SectionHits:
+        """The hits of a section kept as numbers until a question needs them as Hits.
+
+        A section whose terms cannot match a pattern (most of a long code) is answered
+        from its term bits alone and never unpacked: 32 bytes a hit, not 190.
+        """
+        if not packed:
+            return cls(section, [], ordered)
+        view = cls(section, [])
+        view._given = view._ordered = None
+        view._packed = packed
+        view._terms = packed.term_bits()
+        view._packed_ordered = ordered
+        return view
+
+    @property
+    def _hits(self) -> list[Hit]:
+        """The hits as given (unpacked on first use)."""
+        if self._given is None:
+            assert self._packed is not None
+            self._given = self._packed.unpack(self.section, self._of or {})
+            self._packed = None  # slices are taken from the hits from now on
+            if self._packed_ordered:
+                self._ordered = self._given
+        return self._given
+
+    def slice(self, start: int, end: int) -> SectionHits:
+        """The hits that start in start..end, as a view of their own (kept packed when these
+        are: a definition read only for its terms is never unpacked)."""
+        if self._given is None:
+            assert self._packed is not None
+            return SectionHits.packed(self.section, self._packed.between(start, end), True)
+        return SectionHits(self.section, self.between(start, end), ordered=True)
+
     @property
     def term_bits(self) -> int:
         """The terms that occur, as the sum of their bits (see `_TERM_BITS`)."""
         if self._terms is None:
-            self._terms = sum(map(_TERM_BITS.__getitem__, set(map(_TERM, self._given))))
+            self._terms = sum(map(_TERM_BITS.__getitem__, set(map(_TERM, self._hits))))
         return self._terms
 
     def of(self, term: str | None) -> list[Hit] | tuple[()]:
@@ -138,19 +278,27 @@ class SectionHits:
         if not self.term_bits & _TERM_BITS[term]:
             return ()
         if of is None:
-            if len(self._given) > GROUPED_FROM:
+            if len(self) > GROUPED_FROM:
                 grouped: dict[str, list[Hit]] = defaultdict(list)
-                for hit in self._given:
+                for hit in self._hits:
                     grouped[hit.term].append(hit)
                 self._of = dict(grouped)
                 return self._of[term]
             of = self._of = {}
-        found = of[term] = [hit for hit in self._given if hit.term == term]
+        if self._given is None:
+            assert self._packed is not None
+            found = of[term] = self._packed.of(term, self.section)  # the rest stay packed
+        else:
+            found = of[term] = [hit for hit in self._hits if hit.term == term]
         return found
+
+    def __len__(self) -> int:
+        """How many hits the section holds."""
+        return len(self._packed) if self._packed is not None else len(self._hits)
 
     def __bool__(self) -> bool:
         """True when the section holds any hit."""
-        return bool(self._given)
+        return self._packed is not None or bool(self._given)
 
     def has(self, term: str) -> bool:
         """True when the term occurs in this section."""
@@ -159,7 +307,7 @@ class SectionHits:
     def by_term_hits(self) -> list[Hit]:
         """Every hit, in document order (computed once: the hits do not change)."""
         if self._ordered is None:
-            self._ordered = sorted(self._given)
+            self._ordered = sorted(self._hits)
         return self._ordered
 
     def _bounds(self, start: int, end: int) -> tuple[int, int]:
@@ -202,16 +350,18 @@ class SectionHits:
             members: list[Hit] = []
             if len(present) > 1:
                 wanted = set(present)
-                if len(self._given) > GROUPED_FROM:
+                if len(self) > GROUPED_FROM:
                     total = sum(len(self.of(t)) for t in present)
-                    if 8 * total < len(self._given):
+                    if 8 * total < len(self):
                         members = sorted(h for t in present for h in self.of(t))
                     else:
                         members = [h for h in self.by_term_hits() if h.term in wanted]
+                elif self._given is None:  # packed: only the family's hits are made
+                    members = sorted(h for t in present for h in self.of(t))
                 elif self._ordered is not None:
                     members = [h for h in self._ordered if h.term in wanted]
                 else:
-                    members = sorted(h for h in self._given if h.term in wanted)
+                    members = sorted(h for h in self._hits if h.term in wanted)
             for hit in _longest_first(members):
                 cover = widest if widest is None or widest.term != hit.term else widest_other
                 if (
@@ -383,7 +533,11 @@ class TermMatcher:
         clitics = clitic_hyphen(self.language)
         if clitics is not None:
             flat = clitics.sub(" ", flat)
-        by_section: dict[int, list[Hit]] = defaultdict(list)
+        names = sorted(self.forms)
+        numbers = {name: number for number, name in enumerate(names)}
+        columns = new_columns()
+        starts, ends, tokens, terms = columns
+        rows: dict[int, list[int]] = {}  # section -> its rows: a section's pieces come together
         for batch in _batches(pieces):
             # A code brings a new word in every line, each kept by the tokenizer: made anew
             # between batches once it has learned too many, it holds a batch's words at most.
@@ -395,14 +549,17 @@ class TermMatcher:
                 matches = self.index.matches(doc.to_array("LOWER").tolist())
                 if not matches:
                     continue
-                found = by_section[section]
                 # Offsets as lists, not a Token per hit (nor a NumPy scalar: 4 times slower).
                 begins, lengths = doc.to_array(["IDX", "LENGTH"]).T.tolist()
-                for name, first, last in matches:
-                    end = start + begins[last - 1] + lengths[last - 1]
-                    found.append(hit_of((start + begins[first], end, base + first, name, section)))
+                starts.extend([start + begins[first] for _, first, _ in matches])
+                ends.extend([start + begins[end - 1] + lengths[end - 1] for _, _, end in matches])
+                tokens.extend([base + first for _, first, _ in matches])
+                terms.extend([numbers[name] for name, _, _ in matches])
+                rows.setdefault(section, [len(terms) - len(matches), 0])[1] = len(terms)
         return [
-            SectionHits(index, by_section.get(index, ()))
+            SectionHits.packed(index, PackedHits(names, numbers, columns, *rows[index]))
+            if index in rows
+            else SectionHits(index, ())
             for index in range(len(structure.sections))
         ]
 
@@ -551,11 +708,16 @@ def evaluate(
     """
     if not hits:
         return None if pattern.needs_hits() else _evaluate(pattern, hits, frozenset())
-    bits = hits.term_bits
-    for mask in _required_bits(pattern.required_terms()):
-        if not bits & mask:
-            return None  # a term it needs is absent: most evaluations end here, in a step
+    if not could_match(pattern, hits):
+        return None  # a term it needs is absent: most evaluations end here, in a step
     return _evaluate(pattern, hits, family if family is not None else pattern.term_set())
+
+
+def could_match(pattern: Pattern, hits: SectionHits) -> bool:
+    """False when a term `pattern` needs is absent from `hits`, and so from any part of them
+    (answered from the terms present: the hits themselves are not read)."""
+    bits = hits.term_bits
+    return all(bits & mask for mask in _required_bits(pattern.required_terms()))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.evidence import Quoter
 from ptcheck.language import alternation, load_pack
-from ptcheck.matching import Hit, SectionHits, evaluate, hit_of
+from ptcheck.matching import Hit, SectionHits, could_match, evaluate, hit_of
 from ptcheck.results import Evidence
 from ptcheck.roles import Roles
 from ptcheck.structure import UPPER, Structure
@@ -307,6 +307,8 @@ class RegionFinder:
         for index, provision in enumerate(self.structure.provisions):
             if not provision.defines or provision.section not in kept_set:
                 continue
+            if not could_match(pattern, self.hits[provision.section]):
+                continue  # no slice of the section can match
             inside = self._slice(
                 provision.section, provision.start, self.structure.subtree_end(index)
             )
@@ -506,7 +508,7 @@ class RegionFinder:
 
     def _slice(self, index: int, start: int, end: int) -> SectionHits:
         """The hits of a section between two offsets."""
-        return SectionHits(index, self.hits[index].between(start, end), ordered=True)
+        return self.hits[index].slice(start, end)
 
     def _states_conduct(
         self, hits: SectionHits, defined: bool, spans: tuple[tuple[int, int], ...] = ()
@@ -592,6 +594,8 @@ class RegionFinder:
 
     def _defines_subject(self, hits: SectionHits, start: int, term: str) -> bool:
         """True when a definition defines the subject itself ("trafficking" means ...)."""
+        if self.locate.subject is None or not could_match(self.locate.subject, hits):
+            return False
         end = start + len(term) + 12  # the label, quotes and the term itself
         opening = [h for h in hits.by_term_hits() if h.start < end]
         return matches(self.locate.subject, SectionHits(hits.section, opening, ordered=True))
