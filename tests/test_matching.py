@@ -246,4 +246,4 @@ def test_packed_hits_answer_every_question_as_the_hits_themselves_do() -> None:
         children = packed.of("child")
         assert packed.by_term_hits() == plain.by_term_hits()
         assert all(any(h is k for k in packed.by_term_hits()) for h in children)
-        assert len(packed) == len(rows) and bool(packed)
+        assert len(packed.by_term_hits()) == len(rows) and bool(packed)

@@ -9,6 +9,7 @@ and its listed paragraphs are read together.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import itertools
 import operator
@@ -17,6 +18,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any, NamedTuple, TypeAlias
 
 from spacy.strings import get_string_id
@@ -134,27 +136,31 @@ class PackedHits:
     def unpack(self, section: int, made: dict[str, list[Hit]]) -> list[Hit]:
         """The hits, in the order they were added; those of the terms in `made` (their hits
         made already, in that order) are taken from there, not made twice."""
-        names = self.names
-        taken = {self.numbers[term]: iter(hits) for term, hits in made.items()}
-        if not taken:
-            fields = ((s, e, t, names[n], section) for s, e, t, n in self._rows())
-            return list(map(hit_of, fields))
-        unpacked = []
-        for start, end, token, number in self._rows():
-            given = taken.get(number)
-            if given is None:
-                unpacked.append(hit_of((start, end, token, names[number], section)))
-            else:
-                unpacked.append(next(given))
+        low, high = self.low, self.high
+        starts, ends, tokens, terms = self.columns
+        names = map(self.names.__getitem__, terms[low:high])
+        fields = zip(starts[low:high], ends[low:high], tokens[low:high], names, repeat(section))
+        unpacked = list(map(hit_of, fields))
+        for term, hits in made.items():
+            for at, hit in zip(self._rows_of(self.numbers[term]), hits, strict=True):
+                unpacked[at - low] = hit
         return unpacked
+
+    def _rows_of(self, number: int) -> Iterator[int]:
+        """The rows holding a hit of term `number` (a scan in C from each to the next)."""
+        terms, at, high = self.columns[3], self.low, self.high
+        with contextlib.suppress(ValueError):  # no row further on
+            while True:
+                at = terms.index(number, at, high)
+                yield at
+                at += 1
 
     def of(self, term: str, section: int) -> list[Hit]:
         """The hits of one term, in the order they were added."""
-        number = self.numbers[term]
+        starts, ends, tokens, _ = self.columns
         return [
-            hit_of((start, end, token, term, section))
-            for start, end, token, found in self._rows()
-            if found == number
+            hit_of((starts[at], ends[at], tokens[at], term, section))
+            for at in self._rows_of(self.numbers[term])
         ]
 
     def between(self, start: int, end: int) -> PackedHits:
@@ -223,7 +229,7 @@ class SectionHits:
         """The hits of a section kept as numbers until a question needs them as Hits.
 
         A section whose terms cannot match a pattern (most of a long code) is answered
-        from its term bits alone and never unpacked: 32 bytes a hit, not 190.
+        from its term bits alone and never unpacked.
         """
         if not packed:
             return cls(section, [], ordered)
@@ -278,23 +284,26 @@ class SectionHits:
         if not self.term_bits & _TERM_BITS[term]:
             return ()
         if of is None:
-            if len(self) > GROUPED_FROM:
+            if self._size() > GROUPED_FROM:
                 grouped: dict[str, list[Hit]] = defaultdict(list)
                 for hit in self._hits:
                     grouped[hit.term].append(hit)
                 self._of = dict(grouped)
                 return self._of[term]
             of = self._of = {}
-        if self._given is None:
+        if self._given is None and not of:
+            # The first term asked of a packed view: its hits alone are made (a code's
+            # sections are mostly asked one term, whether they create an offence). A second
+            # term means the section is being read: it is unpacked.
             assert self._packed is not None
-            found = of[term] = self._packed.of(term, self.section)  # the rest stay packed
+            found = of[term] = self._packed.of(term, self.section)
         else:
             found = of[term] = [hit for hit in self._hits if hit.term == term]
         return found
 
-    def __len__(self) -> int:
+    def _size(self) -> int:
         """How many hits the section holds."""
-        return len(self._packed) if self._packed is not None else len(self._hits)
+        return len(self._given) if self._given is not None else len(self._packed or ())
 
     def __bool__(self) -> bool:
         """True when the section holds any hit."""
@@ -350,14 +359,13 @@ class SectionHits:
             members: list[Hit] = []
             if len(present) > 1:
                 wanted = set(present)
-                if len(self) > GROUPED_FROM:
+                size = self._size()
+                if size > GROUPED_FROM:
                     total = sum(len(self.of(t)) for t in present)
-                    if 8 * total < len(self):
+                    if 8 * total < size:
                         members = sorted(h for t in present for h in self.of(t))
                     else:
                         members = [h for h in self.by_term_hits() if h.term in wanted]
-                elif self._given is None:  # packed: only the family's hits are made
-                    members = sorted(h for t in present for h in self.of(t))
                 elif self._ordered is not None:
                     members = [h for h in self._ordered if h.term in wanted]
                 else:
@@ -445,6 +453,9 @@ class TermMatcher:
             ]
             for name in sorted(checklist.term_names())
         }
+        # Term numbers, for hits kept as numbers (`PackedHits`): in the order of the names.
+        self.term_names = sorted(phrases)
+        self.term_numbers = {name: number for number, name in enumerate(self.term_names)}
         self._source: dict[str, Any] = {
             "language": language,
             "pack": pack.model_dump(mode="json"),
@@ -533,8 +544,7 @@ class TermMatcher:
         clitics = clitic_hyphen(self.language)
         if clitics is not None:
             flat = clitics.sub(" ", flat)
-        names = sorted(self.forms)
-        numbers = {name: number for number, name in enumerate(names)}
+        names, numbers = self.term_names, self.term_numbers
         columns = new_columns()
         starts, ends, tokens, terms = columns
         rows: dict[int, list[int]] = {}  # section -> its rows: a section's pieces come together
@@ -708,8 +718,10 @@ def evaluate(
     """
     if not hits:
         return None if pattern.needs_hits() else _evaluate(pattern, hits, frozenset())
-    if not could_match(pattern, hits):
-        return None  # a term it needs is absent: most evaluations end here, in a step
+    bits = hits.term_bits  # `could_match`, inline: it is asked of every section
+    for mask in _required_bits(pattern.required_terms()):
+        if not bits & mask:
+            return None  # a term it needs is absent: most evaluations end here, in a step
     return _evaluate(pattern, hits, family if family is not None else pattern.term_set())
 
 
