@@ -1,9 +1,11 @@
 """Find checklist terms in a statute and evaluate boolean patterns over them.
 
 Terms are found once per document, section by section, by a phrase index over the
-lower-cased tokens of spaCy's tokenizer. Patterns (`term`, `any`, `all`, `not`, `near`)
-are then evaluated over the hits of one section: the unit in which a statute's lead-in
-and its listed paragraphs are read together.
+lower-cased tokens of spaCy's tokenizer, and kept as numbers (`PackedHits`) until a
+question needs them as `Hit` objects. Patterns (`term`, `any`, `all`, `not`, `near`) are
+then evaluated over the hits of one section: the unit in which a statute's lead-in and its
+listed paragraphs are read together. Most evaluations end on the terms a section holds
+(its term bits), without reading a hit.
 """
 
 from __future__ import annotations
