@@ -19,6 +19,7 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any, NamedTuple, TypeAlias
@@ -194,6 +195,9 @@ class PackedHits:
         return self._ordered
 
 
+_NONE_COVERED: frozenset[Hit] = frozenset()
+
+
 class SectionHits:
     """The hits of one section, and each term's hits among them.
 
@@ -222,7 +226,7 @@ class SectionHits:
         self._ordered: list[Hit] | None = self._given if ordered else None
         self._terms: int | None = None
         self._of: dict[str, list[Hit]] | None = None
-        self._covered: dict[frozenset[str], set[Hit]] | None = None
+        self._covered: dict[frozenset[str], AbstractSet[Hit]] | None = None
         self._starts: list[int] | None = None
         self._outside: dict[tuple[int, int], SectionHits] | None = None
 
@@ -344,7 +348,7 @@ class SectionHits:
             self._outside[key] = SectionHits(self.section, ordered[:low] + ordered[high:], True)
         return self._outside[key]
 
-    def covered(self, family: frozenset[str]) -> set[Hit]:
+    def covered(self, family: frozenset[str]) -> AbstractSet[Hit]:
         """Hits inside a longer hit of another `family` term ("a person" in "a person under 18")."""
         if self._covered is None:
             self._covered = {}
@@ -388,7 +392,8 @@ class SectionHits:
                     widest_other is None or hit.end > widest_other.end
                 ):
                     widest_other = hit
-            self._covered[family] = covered
+            # Half the sets are empty: one shared empty set, not 216 bytes each.
+            self._covered[family] = covered or _NONE_COVERED
         return self._covered[family]
 
 
