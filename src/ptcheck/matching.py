@@ -21,7 +21,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from itertools import repeat
 from typing import Any, NamedTuple, TypeAlias
 
 from spacy.strings import get_string_id
@@ -103,7 +102,7 @@ def new_columns() -> Columns:
 
 class PackedHits:
     """Hits kept as numbers: the rows low..high of columns shared by a whole document
-    (26 bytes a hit, where a `Hit` with its numbers takes about 190).
+    (26 bytes a hit, where a `Hit` with its numbers takes about 160).
 
     Term numbers follow the order of the term names, so ordering the rows orders them as
     the `Hit` tuples of one section are ordered.
@@ -142,7 +141,9 @@ class PackedHits:
         low, high = self.low, self.high
         starts, ends, tokens, terms = self.columns
         names = map(self.names.__getitem__, terms[low:high])
-        fields = zip(starts[low:high], ends[low:high], tokens[low:high], names, repeat(section))
+        fields = zip(
+            starts[low:high], ends[low:high], tokens[low:high], names, itertools.repeat(section)
+        )
         unpacked = list(map(hit_of, fields))
         for term, hits in made.items():
             for at, hit in zip(self._rows_of(self.numbers[term]), hits, strict=True):
