@@ -202,12 +202,12 @@ def _base_tokenizer(language: str) -> Any:
     return built
 
 
-def renew_grown_tokenizer(language: str) -> None:
+def renew_grown_tokenizer(language: str, limit: int | None = None) -> None:
     """Make `language`'s tokenizer anew, from what it was made of, when it has learned more
-    than VOCABULARY_LIMIT words. A word's tokens do not depend on the words learned before
-    it, so this changes memory only."""
+    than `limit` words (VOCABULARY_LIMIT by default). A word's tokens do not depend on the
+    words learned before it, so this changes memory only."""
     built = _BUILT.get(language)
-    if built is not None and len(built.vocab) > VOCABULARY_LIMIT:
+    if built is not None and len(built.vocab) > (VOCABULARY_LIMIT if limit is None else limit):
         _WARMED.pop(id(built), None)
         del _BUILT[language]
 
