@@ -29,6 +29,7 @@ from ptcheck.cache import cached_tables
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.language import load_pack
 from ptcheck.nlp import (
+    ALL_CASES_FROM,
     MAX_FORMS_PER_PHRASE,
     FormExpander,
     blank_pipeline,
@@ -55,11 +56,15 @@ _PUNCTUATION = re.compile(
 )
 
 
-def _flat(text: str) -> str:
-    """`text` with a space for each line break, tab and form feed (offsets unchanged)."""
+def _flat(text: str, clitics: re.Pattern[str] | None = None) -> str:
+    """`text` with a space for each line break, tab and form feed, and for each hyphen
+    before a clitic pronoun (see `clitic_hyphen`); offsets unchanged.
+
+    Line breaks inside space-separated chunks defeat the tokenizer's cache (10x slower).
+    """
     for mark in "\n\t\r\f\v":
         text = text.replace(mark, " ")
-    return text
+    return text if clitics is None else clitics.sub(" ", text)
 
 
 class Hit(NamedTuple):
@@ -546,12 +551,11 @@ class TermMatcher:
     def section_hits(self, structure: Structure) -> list[SectionHits]:
         """The hits of every section that matters (see `_relevance_keys`), in order."""
         pieces = list(_pieces(structure, self._relevant_sections(structure)))
-        # Line breaks inside space-separated chunks defeat the tokenizer's cache (10x slower);
-        # a space in their place keeps every offset.
-        flat = _flat(structure.text)
+        text = structure.text
         clitics = clitic_hyphen(self.language)
-        if clitics is not None:
-            flat = clitics.sub(" ", flat)
+        # The special cases a short text holds are looked for in all of it; a long one gets
+        # every case (see `tokenizer_for`), and is made flat batch by batch, not at once.
+        cases_in = None if len(text) > ALL_CASES_FROM else _flat(text, clitics)
         names, numbers = self.term_names, self.term_numbers
         columns = new_columns()
         starts, ends, tokens, terms = columns
@@ -560,8 +564,10 @@ class TermMatcher:
             # A code brings a new word in every line, each kept by the tokenizer: made anew
             # between batches once it has learned too many, it holds a batch's words at most.
             renew_grown_tokenizer(self.language)
-            tokenize = tokenizer_for(self.language, flat)
-            texts = [flat[start:end] for _, start, end, _ in batch]
+            tokenize = tokenizer_for(self.language, cases_in)
+            low = batch[0][1]
+            flat = _flat(text[low : batch[-1][2]], clitics)
+            texts = [flat[start - low : end - low] for _, start, end, _ in batch]
             warm_cache(tokenize, texts)
             for (section, start, _, base), doc in zip(batch, tokenize.pipe(texts), strict=True):
                 matches = self.index.matches(doc.to_array("LOWER").tolist())
@@ -588,7 +594,7 @@ class TermMatcher:
 
     def _relevant_sections(self, structure: Structure) -> list[int]:
         sections = structure.sections
-        text = _PUNCTUATION.sub(" ", structure.lowered)
+        lowered = structure.lowered
         key_terms, key_forms = self.key_terms, self.key_forms
         one_words, many_words = set(key_terms), set(key_forms)
         decided: dict[frozenset[str], bool] = {}
@@ -601,7 +607,8 @@ class TermMatcher:
             if section.is_definition:
                 relevant.append(index)
                 continue
-            split = text[section.start : section.end].split()
+            words_of = _PUNCTUATION.sub(" ", lowered[section.start : section.end])
+            split = words_of.split()
             present: set[str] = set()
             for word in one_words.intersection(split):
                 present |= key_terms[word]
@@ -619,7 +626,7 @@ class TermMatcher:
                 defined is not None
                 and marker is not None
                 and possible(marker, present)
-                and defined.search(text, section.start, section.end)
+                and defined.search(words_of)
             ):
                 relevant.append(index)
         return relevant

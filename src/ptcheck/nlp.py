@@ -66,7 +66,7 @@ def tokenizer(language: str) -> Any:
 
 # Past this many characters, adding every special case (English's 1,347 take 48 ms) costs
 # less than finding those the text holds (1 MB of a code, a new number in every line: 141 ms).
-_ALL_CASES_FROM = 250_000
+ALL_CASES_FROM = 250_000
 _DEFERRED: dict[str, dict[str, Any]] = {}  # special cases not yet added, by language
 _CASE_STRINGS: dict[str, tuple[frozenset[str], int, tuple[str, ...]]] = {}  # see _cases_in
 _CASES_IN_CHUNK: dict[str, dict[str, tuple[str, ...]]] = {}  # by language: chunk -> cases
@@ -84,7 +84,7 @@ def tokenizer_for(language: str, text: str | None) -> Any:
     built = _base_tokenizer(language)
     pending = _DEFERRED.get(language)
     if pending:
-        if text is None or len(text) > _ALL_CASES_FROM:
+        if text is None or len(text) > ALL_CASES_FROM:
             needed = sorted(pending)
         else:
             needed = sorted(key for key in _cases_in(language, text) if key in pending)

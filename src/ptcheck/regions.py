@@ -671,8 +671,16 @@ class RegionFinder:
         marker = self.locate.marker
         if marker is None:
             return False
-        creating = [i for i, h in enumerate(self.hits) if h and evaluate(marker, h) is not None]
-        return bool(creating) and set(creating) <= set(offences)
+        # Every section creating an offence is one of them: the first that is not ends the
+        # scan (a code's other offences come early, and their words need not be made).
+        offence_set = set(offences)
+        creating = False
+        for index, hits in enumerate(self.hits):
+            if hits and evaluate(marker, hits) is not None:
+                if index not in offence_set:
+                    return False
+                creating = True
+        return creating
 
 
 class _Uses:
