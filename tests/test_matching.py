@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from ptcheck.matching import Hit, SectionHits
 
 from .conftest import SAMPLE_LAWS
@@ -247,3 +249,36 @@ def test_packed_hits_answer_every_question_as_the_hits_themselves_do() -> None:
         assert packed.by_term_hits() == plain.by_term_hits()
         assert all(any(h is k for k in packed.by_term_hits()) for h in children)
         assert len(packed.by_term_hits()) == len(rows) and bool(packed)
+
+
+def test_long_sections_made_at_once_and_short_ones_packed_give_the_same_hits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Hits of a long section are made as found, those of short ones kept as numbers: every
+    section answers the same, in the same order, whichever way its hits were kept."""
+    from ptcheck import matching
+    from ptcheck.analysis import Analyzer
+    from ptcheck.checklist import load_checklist
+    from ptcheck.structure import parse_structure
+
+    model = (SAMPLE_LAWS / "model_complete.txt").read_text(encoding="utf-8")
+    long_code = (SAMPLE_LAWS / "long_code.txt").read_text(encoding="utf-8")
+    # A last section of six model laws on one line: longer than LONG_SECTION.
+    text = long_code + "\n\n900. " + " ".join([model.replace("\n", " ")] * 6)
+    structure = parse_structure(text, "en")
+    matcher = Analyzer(load_checklist()).matcher("en")
+    answers = []
+    for long_from in (10**9, 0, 10_000):  # all packed, all made, the usual mix
+        monkeypatch.setattr(matching, "LONG_SECTION", long_from)
+        views = matcher.section_hits(structure)
+        packed = {view._given is None for view in views if view}  # before any question
+        answers.append(
+            (
+                [[list(view.of(term)) for term in matcher.term_names] for view in views],
+                [view.by_term_hits() for view in views],
+                packed,
+            )
+        )
+    assert answers[0][:2] == answers[1][:2] == answers[2][:2]
+    assert sum(map(len, answers[0][1])) > 100
+    assert answers[0][2] == {True} and answers[1][2] == {False} and answers[2][2] == {True, False}
