@@ -552,9 +552,10 @@ class TermMatcher:
         pieces = list(_pieces(structure, self._relevant_sections(structure)))
         text = structure.text
         clitics = clitic_hyphen(self.language)
-        # The special cases a short text holds are looked for in all of it; a long one gets
-        # every case (see `tokenizer_for`), and is made flat batch by batch, not at once.
-        cases_in = None if len(text) > ALL_CASES_FROM else _flat(text, clitics)
+        # A short text is made flat at once, and its special cases are looked for in all of
+        # it; a long one gets every case (see `tokenizer_for`), and is made flat batch by
+        # batch, so that no copy of all of it is kept.
+        whole = None if len(text) > ALL_CASES_FROM else _flat(text, clitics)
         names, numbers = self.term_names, self.term_numbers
         columns = new_columns()
         starts, ends, tokens, terms = columns
@@ -570,9 +571,9 @@ class TermMatcher:
             # A code brings a new word in every line, each kept by the tokenizer: made anew
             # between batches once it has learned too many, it holds a batch's words at most.
             renew_grown_tokenizer(self.language)
-            tokenize = tokenizer_for(self.language, cases_in)
-            low = batch[0][1]
-            flat = _flat(text[low : batch[-1][2]], clitics)
+            tokenize = tokenizer_for(self.language, whole)
+            low = 0 if whole is not None else batch[0][1]
+            flat = whole if whole is not None else _flat(text[low : batch[-1][2]], clitics)
             texts = [flat[start - low : end - low] for _, start, end, _ in batch]
             warm_cache(tokenize, texts)
             for (section, start, _, base), doc in zip(batch, tokenize.pipe(texts), strict=True):
