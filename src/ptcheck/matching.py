@@ -548,7 +548,7 @@ class TermMatcher:
         return patterns
 
     def section_hits(self, structure: Structure) -> list[SectionHits]:
-        """The hits of every section that matters (see `_relevance_keys`), in order."""
+        """The hits of every section that matters (see `_relevant_sections`), in order."""
         pieces = list(_pieces(structure, self._relevant_sections(structure)))
         text = structure.text
         clitics = clitic_hyphen(self.language)
