@@ -69,13 +69,36 @@ def statute_like(megabytes: float, seed: int = 7) -> str:
     return "".join(parts)
 
 
-def median_seconds(command: list[str], runs: int) -> float:
-    times = []
+def interleaved_seconds(commands: dict[str, list[str]], runs: int) -> dict[str, list[float]]:
+    """Wall seconds of each command, `runs` times, the commands taking turns: on a shared
+    machine the load drifts, and turns give each command the same drift."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(
+                command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def spread(seconds: list[float]) -> dict[str, float]:
+    """Median and the machine's noise (min-max)."""
+    return {
+        "median": round(statistics.median(seconds), 3),
+        "min": round(min(seconds), 3),
+        "max": round(max(seconds), 3),
+    }
+
+
+def compile_bytecode() -> None:
+    """Compile ptcheck's modules, as pip does when it installs a wheel: an editable install
+    under PYTHONDONTWRITEBYTECODE would compile them at every start (about 40 ms)."""
+    import ptcheck
+
+    folder = Path(ptcheck.__file__).parent
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(folder)], check=False)
 
 
 def throughput(path: Path) -> dict[str, float]:
@@ -152,7 +175,7 @@ def ptcheck_command() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--megabytes", type=float, default=5.0)
     args = parser.parse_args()
     ptcheck = ptcheck_command()
@@ -161,14 +184,22 @@ def main() -> None:
         page.write_text(ONE_PAGE, encoding="utf-8")
         big = Path(folder) / "big.txt"
         big.write_text(statute_like(args.megabytes), encoding="utf-8")
-        spacy_s = median_seconds([sys.executable, "-c", "import spacy"], args.runs)
-        analyze_s = median_seconds([ptcheck, "analyze", str(page), "-q", "--no-color"], args.runs)
-        help_s = median_seconds([ptcheck, "--help"], args.runs)
+        compile_bytecode()
+        times = interleaved_seconds(
+            {
+                "spacy": [sys.executable, "-c", "import spacy"],
+                "analyze": [ptcheck, "analyze", str(page), "-q", "--no-color"],
+                "help": [ptcheck, "--help"],
+            },
+            args.runs,
+        )
+        spacy_s = statistics.median(times["spacy"])
+        analyze_s = statistics.median(times["analyze"])
         report = {
-            "import_spacy_s": round(spacy_s, 3),
-            "analyze_one_page_s": round(analyze_s, 3),
+            "import_spacy_s": spread(times["spacy"]),
+            "analyze_one_page_s": spread(times["analyze"]),
             "analyze_vs_import_spacy": round(analyze_s / spacy_s, 2),
-            "help_s": round(help_s, 3),
+            "help_s": spread(times["help"]),
             **throughput(big),
             "peak_memory_mb": round(peak_memory_mb(big), 1),
             "budgets": {

@@ -17,16 +17,21 @@ def _finds(expression: re.Pattern[str], text: str) -> list[tuple[int, int, dict[
     return [(m.start(), m.end(), m.groupdict()) for m in expression.finditer(text)]
 
 
-def test_every_language_grammar_restored_from_the_cache_finds_what_re_compile_finds(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("module", "kind"), [("structure", "grammar"), ("regions", "wording")])
+def test_every_language_expressions_restored_from_the_cache_find_what_re_compile_finds(
+    module: str, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The label and definition expressions of each pack, read back as compiled code, match
-    the same spans and groups as the same sources compiled by `re` on every sample law (and
-    the corpus); their sources are the same from one process to the next (sorted words), so
-    a second start finds the file."""
-    from ptcheck import structure
+    """The label and definition expressions of each pack (structure) and its citation and
+    sentence expressions (regions), read back as compiled code, match the same spans and
+    groups as the same sources compiled by `re` on every sample law (and the corpus); their
+    sources are the same from one process to the next (sorted words), so a second start
+    finds the file."""
+    import importlib
+
     from ptcheck.language import pack_codes
 
+    owner = importlib.import_module(f"ptcheck.{module}")
+    build = getattr(owner, kind)
     monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
     captured: dict[str, dict[str, tuple[str, int]]] = {}
 
@@ -34,16 +39,16 @@ def test_every_language_grammar_restored_from_the_cache_finds_what_re_compile_fi
         captured[language] = sources
         return compiled_expressions(kind, language, sources)
 
-    monkeypatch.setattr(structure, "compiled_expressions", capture)
+    monkeypatch.setattr(owner, "compiled_expressions", capture)
     for language in pack_codes():
-        structure.grammar.cache_clear()
-        structure.grammar(language)  # compiles and stores
-    structure.grammar.cache_clear()
-    assert len(list(tmp_path.glob("grammar-*.json.gz"))) == len(pack_codes())
+        build.cache_clear()
+        build(language)  # compiles and stores
+    build.cache_clear()
+    assert len(list(tmp_path.glob(f"{kind}-*.json.gz"))) == len(pack_codes())
     texts = [law.read_text(encoding="utf-8") for law in statutes()]
     compared = 0
     for language, sources in captured.items():
-        restored = compiled_expressions("grammar", language, sources)
+        restored = compiled_expressions(kind, language, sources)
         for name, (pattern, flags) in sources.items():
             expected = re.compile(pattern, flags)
             assert restored[name] is not expected
@@ -53,7 +58,52 @@ def test_every_language_grammar_restored_from_the_cache_finds_what_re_compile_fi
                 assert _finds(restored[name], text) == found, (language, name)
                 compared += len(found)
     assert compared > 1_000
-    assert len(list(tmp_path.glob("grammar-*.json.gz"))) == len(pack_codes())  # no new file
+    assert len(list(tmp_path.glob(f"{kind}-*.json.gz"))) == len(pack_codes())  # no new file
+
+
+def test_a_language_pack_read_from_the_cache_is_the_pack_read_from_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Packs are parsed once and read back from the cache; a changed pack file is parsed
+    again (the key is its bytes), and a damaged cache file is parsed again too."""
+    import yaml
+
+    from ptcheck import language
+
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    packs = tmp_path / "languages"
+    shutil.copytree(language.packs_folder(), packs)
+    monkeypatch.setattr(language, "packs_folder", lambda: packs)
+    parsed = yaml.load((packs / "fr.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    first = language._strings("fr.yaml")
+    assert first == parsed
+    (stored,) = (tmp_path / "cache").glob("pack-fr-*.marshal")
+    loads: list[object] = []
+    real_load = yaml.load
+    monkeypatch.setattr(yaml, "load", lambda *a, **k: loads.append(a) or real_load(*a, **k))
+    assert language._strings("fr.yaml") == parsed
+    assert loads == []  # from the cache
+    text = (packs / "fr.yaml").read_text(encoding="utf-8")
+    (packs / "fr.yaml").write_text(text + "\n# changed\n", encoding="utf-8")
+    assert language._strings("fr.yaml") == parsed
+    assert len(loads) == 1  # new bytes: parsed again
+    stored.write_bytes(b"damaged")
+    (packs / "fr.yaml").write_text(text, encoding="utf-8")
+    assert language._strings("fr.yaml") == parsed
+    assert len(loads) == 2
+
+
+def test_the_version_ptcheck_reports_is_the_installed_one() -> None:
+    """Cache keys take ptcheck's version from `ptcheck.__version__`: it must be the version
+    the package was installed as, or a new release would reuse the old release's tables."""
+    from importlib import metadata
+
+    from ptcheck import __version__
+    from ptcheck.cache import version
+
+    assert __version__ == metadata.version("ptcheck")
+    assert version("ptcheck") == __version__
+    assert version("no-such-distribution-here") == ""
 
 
 def test_a_damaged_expression_cache_is_compiled_again(

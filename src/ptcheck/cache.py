@@ -103,8 +103,14 @@ def cached_tables(
 
 @functools.lru_cache(maxsize=16)
 def version(distribution: str) -> str:
-    """The installed version of a distribution ("" when it is not installed; looked up
-    once: each lookup scans the installed packages)."""
+    """The installed version of a distribution ("" when it is not installed).
+
+    An imported module of that name answers with its `__version__`; otherwise the
+    installed packages are looked up (about 2 ms, the first time 3 ms: a start-up cost).
+    """
+    known = getattr(sys.modules.get(distribution), "__version__", None)
+    if isinstance(known, str):
+        return known
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:

@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from ptcheck.errors import ChecklistError
+
+if TYPE_CHECKING:  # yaml itself is imported only to read a file: a cached checklist needs none
+    import yaml
 
 DEFAULT_CHECKLIST = "tip-protocol"  # the bundled checklist used when none is named
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
@@ -359,6 +361,8 @@ KeyPath = tuple[str | int, ...]
 
 
 def _safe_loader() -> type[yaml.SafeLoader]:
+    import yaml
+
     loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return loader
 
@@ -381,6 +385,8 @@ class _Builder:
         self.problems: list[str] = []
         self.seen: set[int] = set()
         self.repeats = 0
+        import yaml
+
         self._constructor = yaml.constructor.SafeConstructor()
 
     def problem(self, node: yaml.Node, path: KeyPath, message: str) -> None:
@@ -388,6 +394,8 @@ class _Builder:
         self.problems.append(f"{self.source}:{line}:{col}: {format_path(path)}: {message}")
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        import yaml
+
         if id(node) in self.seen:
             self.repeats += 1
             if self.repeats > MAX_ALIAS_EXPANSION:
@@ -467,6 +475,8 @@ class TermLibrary(StrictModel):
 
 def _compose(text: str, source: str, what: str) -> tuple[dict[str, Any], _Builder]:
     """The YAML mapping in `text` (safely built), and where each of its keys is."""
+    import yaml
+
     try:
         root = yaml.compose(text, Loader=_safe_loader())
     except yaml.MarkedYAMLError as exc:

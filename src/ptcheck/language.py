@@ -14,6 +14,7 @@ one of them is reported as unsupported instead of being read as the nearest supp
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -21,9 +22,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from ptcheck.cache import cached_tables
 from ptcheck.errors import PtcheckError
 
 MIN_FUNCTION_WORD_SHARE = 0.08  # below this share of function words, the language is unknown
@@ -107,10 +108,20 @@ def packs_folder() -> Path:
 
 
 def _strings(name: str) -> Any:
-    """A pack file with every scalar read as a string ("no" and "on" are words, not booleans)."""
-    text = (packs_folder() / name).read_text(encoding="utf-8")
-    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # libyaml's: 10x faster, same result
-    return yaml.load(text, Loader=loader)
+    """A pack file with every scalar read as a string ("no" and "on" are words, not booleans).
+
+    Read back from the cache when the same bytes were read before: parsing the packs at
+    every start took longer than the rest of a one-page analysis's set-up.
+    """
+    raw = (packs_folder() / name).read_bytes()
+
+    def parsed() -> dict[str, Any]:
+        import yaml
+
+        loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # libyaml's: 10x faster
+        return {"data": yaml.load(raw.decode("utf-8"), Loader=loader)}
+
+    return cached_tables("pack", Path(name).stem, hashlib.sha256(raw).hexdigest(), parsed)["data"]
 
 
 @functools.lru_cache(maxsize=1)

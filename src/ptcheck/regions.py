@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from ptcheck.cache import compiled_expressions
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.evidence import Quoter
 from ptcheck.language import alternation, load_pack
@@ -49,30 +50,32 @@ class Wording:
 
 @functools.lru_cache(maxsize=16)
 def wording(language: str) -> Wording:
-    """The citation, self-reference and sentence expressions of a language pack."""
+    """The citation, self-reference and sentence expressions of a language pack (compiled
+    once and kept in the cache: their accent-insensitive letters are slow to compile)."""
     pack = load_pack(language)
     words = alternation(pack.citation_words)
-    citation = re.compile(
-        rf"(?<!\w){words}\s*((?:\d[\w.\-º°]*(?:\s?(?:bis|ter|quater))?(?:\([\w]+\))*"
-        r"\s*(?:,|;|&|\w{1,3}\b)?\s*)+)",
-        re.IGNORECASE,
-    )
     # The stop is matched first and the abbreviations looked behind it: look-behinds tried
     # at every character cost 40 times more.
     abbreviations = "".join(
         rf"(?<!\b{re.escape(a)}[.;])" for a in pack.abbreviations if "." not in a
     )
     disjunctions = alternation(pack.disjunctions or ["(?!)"])
-    return Wording(
-        citation=citation,
-        whole_act=re.compile(rf"\b{alternation(pack.self_references)}\b", re.IGNORECASE),
-        sentence_break=re.compile(rf"[.;]{abbreviations}\s+(?=[{UPPER}])"),
-        # "...; or" before the next item, and its label ("(c) ", "2. ") if any
-        disjunction_end=re.compile(
-            rf"(?<!\w){disjunctions}[\s,;:—–-]*(?:\(?\w{{1,5}}[.)º°]*\s*)?$", re.IGNORECASE
+    sources = {
+        "citation": (
+            rf"(?<!\w){words}\s*((?:\d[\w.\-º°]*(?:\s?(?:bis|ter|quater))?(?:\([\w]+\))*"
+            r"\s*(?:,|;|&|\w{1,3}\b)?\s*)+)",
+            re.IGNORECASE,
         ),
-        disjunction_start=re.compile(rf"\s*{disjunctions}\b", re.IGNORECASE),
-    )
+        "whole_act": (rf"\b{alternation(pack.self_references)}\b", re.IGNORECASE),
+        "sentence_break": (rf"[.;]{abbreviations}\s+(?=[{UPPER}])", 0),
+        # "...; or" before the next item, and its label ("(c) ", "2. ") if any
+        "disjunction_end": (
+            rf"(?<!\w){disjunctions}[\s,;:—–-]*(?:\(?\w{{1,5}}[.)º°]*\s*)?$",
+            re.IGNORECASE,
+        ),
+        "disjunction_start": (rf"\s*{disjunctions}\b", re.IGNORECASE),
+    }
+    return Wording(**compiled_expressions("wording", language, sources))
 
 
 Alternative = tuple[tuple[tuple[int, int], ...], int]  # (spans, leaf provision)
