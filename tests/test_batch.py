@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -348,3 +347,23 @@ def test_ctrl_c_while_the_workers_are_forked_waits_for_the_fork_then_stops_the_b
         signal.signal(signal.SIGINT, before)
     with _interrupts_deferred():  # no Ctrl-C: nothing is raised
         pass
+
+
+def test_small_documents_go_to_the_workers_together_and_in_order(tmp_path: Path) -> None:
+    """Tasks group short documents (each task costs the parent some CPU), start a new one
+    at the size or count limit, keep the order, and hold one document each when a dying
+    worker must name its document."""
+    from ptcheck.batch import CHUNK_BYTES, CHUNK_DOCUMENTS, _chunks
+
+    small = [tmp_path / f"small{k:02d}.txt" for k in range(CHUNK_DOCUMENTS + 3)]
+    for path in small:
+        path.write_text("x" * 100, encoding="utf-8")
+    large = tmp_path / "large.txt"
+    large.write_text("x" * CHUNK_BYTES, encoding="utf-8")
+    missing = tmp_path / "missing.txt"
+    paths = [*small, large, missing]
+    chunks = list(_chunks(paths, one_at_a_time=False))
+    assert [len(chunk) for chunk in chunks] == [CHUNK_DOCUMENTS, 4, 1]
+    assert chunks[1][-1] == large  # the size limit closes its task
+    assert [path for chunk in chunks for path in chunk] == paths
+    assert list(_chunks(paths, one_at_a_time=True)) == [[path] for path in paths]

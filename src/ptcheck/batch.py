@@ -231,6 +231,32 @@ def _analyze_one(path: str, options: BatchOptions) -> Outcome:
     return Outcome(path, result=result.as_dict(), text=document.text if options.keep_text else "")
 
 
+def _analyze_chunk(paths: list[str], options: BatchOptions) -> list[Outcome]:
+    """Several documents in one task: each task costs the parent about 0.7 ms of its own
+    CPU, taken from the workers' cores, where a short law takes a worker about 4 ms."""
+    return [_analyze_one(path, options) for path in paths]
+
+
+CHUNK_BYTES = 32_000  # a task holds documents up to about this size on disk ...
+CHUNK_DOCUMENTS = 16  # ... and no more than this many
+
+
+def _chunks(paths: list[Path], one_at_a_time: bool) -> Iterator[list[Path]]:
+    """`paths` in order, in tasks of documents that together are small (one per task when
+    `one_at_a_time`: then a worker that dies names its document)."""
+    chunk: list[Path] = []
+    size = 0
+    for path in paths:
+        with suppress(OSError):
+            size += path.stat().st_size
+        chunk.append(path)
+        if one_at_a_time or size >= CHUNK_BYTES or len(chunk) >= CHUNK_DOCUMENTS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
 def file_sha256(path: Path) -> str | None:
     """The SHA-256 of a file's bytes (None when it cannot be read)."""
     digest = hashlib.sha256()
@@ -403,26 +429,28 @@ def _run_pool(
     worker, documents go one at a time, so the first of them is the one that broke it)."""
     lost: list[Path] = []
     window = jobs * 4 if jobs > 1 else 1
-    pending: dict[Future[Outcome], Path] = {}
+    pending: dict[Future[list[Outcome]], list[Path]] = {}
 
-    def collect(finished: Iterable[Future[Outcome]]) -> None:
+    def collect(finished: Iterable[Future[list[Outcome]]]) -> None:
         for future in finished:
-            path = pending.pop(future)
+            chunk = pending.pop(future)
             try:
-                outcome = future.result()
+                outcomes = future.result()
             except BrokenProcessPool:
-                lost.append(path)
+                lost.extend(chunk)
                 continue
-            _record(batch, outcome, on_outcome)
+            for outcome in outcomes:
+                _record(batch, outcome, on_outcome)
 
     pool = ProcessPoolExecutor(jobs, mp_context=context, **pool_options)
     try:
-        for path in paths:
+        for chunk in _chunks(paths, one_at_a_time=jobs == 1):
             if lost:  # the pool is broken: the rest waits for the next one
-                lost.append(path)
+                lost.extend(chunk)
                 continue
             with _interrupts_deferred():  # the first submit forks the workers
-                pending[pool.submit(_analyze_one, str(path), options)] = path
+                future = pool.submit(_analyze_chunk, [str(path) for path in chunk], options)
+                pending[future] = chunk
             if len(pending) >= window:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 collect(finished)
