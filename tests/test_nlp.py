@@ -306,13 +306,15 @@ def test_a_long_code_is_tokenized_in_batches_by_a_tokenizer_made_anew_when_it_ha
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, english: Analyzer
 ) -> None:
     """Within one document, the tokenizer is renewed between batches of sections once it
-    has learned more than VOCABULARY_LIMIT words: it ends holding fewer than one batch's
-    words beyond the limit, and every hit is the one a tokenizer that never renewed finds."""
+    has learned more than LONG_DOCUMENT_WORDS words, however many a batch run of documents
+    may keep (VOCABULARY_LIMIT): it ends holding fewer than one batch's words beyond the
+    limit, and every hit is the one a tokenizer that never renewed finds."""
     from ptcheck import matching, nlp
     from ptcheck.structure import parse_structure
 
     monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(nlp, "VOCABULARY_LIMIT", 3_000)
+    monkeypatch.setattr(nlp, "VOCABULARY_LIMIT", 10**9)
+    monkeypatch.setattr(matching, "LONG_DOCUMENT_WORDS", 3_000)
     monkeypatch.setattr(matching, "BATCH_CHARS", 6_000)
     made: list[object] = []
     detached = nlp._detached
@@ -332,7 +334,6 @@ def test_a_long_code_is_tokenized_in_batches_by_a_tokenizer_made_anew_when_it_ha
     assert len(made) >= 4  # made anew every third batch or so, within the one document
     # and once more at its end: none of the registers' words is kept while it is judged
     assert len(nlp.tokenizer("en").vocab) < 1_000  # a batch alone brings 1,000 new words
-    monkeypatch.setattr(nlp, "VOCABULARY_LIMIT", 10**9)
     monkeypatch.setattr(matching, "BATCH_CHARS", 10**9)  # one batch: a short document
     nlp.forget_tokenizers()
     whole = [hits.by_term_hits() for hits in matcher.section_hits(structure)]
