@@ -268,7 +268,10 @@ def test_text_lowered_in_pieces_is_the_text_lowered_at_once(
 
     monkeypatch.setattr(structure, "LOWER_PIECE", 17)
     assert structure.lower_text(text) == text.lower()
-    assert parse_structure(text).lowered == text.lower()
+    parsed = parse_structure(text)
+    assert parsed.lower(0, len(text)) == text.lower()
+    for start, end in ((0, 5), (3, 40), (len(text) // 2, len(text))):
+        assert parsed.lower(start, end) == text[start:end].lower()
 
 
 def test_quoted_definitions_grouped_by_the_words_before_the_term_find_what_formulas_find() -> None:

@@ -613,7 +613,6 @@ class TermMatcher:
 
     def _relevant_sections(self, structure: Structure) -> list[int]:
         sections = structure.sections
-        lowered = structure.lowered
         key_terms, key_forms = self.key_terms, self.key_forms
         one_words, many_words = set(key_terms), set(key_forms)
         decided: dict[frozenset[str], bool] = {}
@@ -626,7 +625,7 @@ class TermMatcher:
             if section.is_definition:
                 relevant.append(index)
                 continue
-            words_of = _PUNCTUATION.sub(" ", lowered[section.start : section.end])
+            words_of = _PUNCTUATION.sub(" ", structure.lower(section.start, section.end))
             split = words_of.split()
             present: set[str] = set()
             for word in one_words.intersection(split):

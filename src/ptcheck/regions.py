@@ -230,7 +230,6 @@ class RegionFinder:
         self.roles = roles
         self.wording = wording(structure.language)
         self.quoter = Quoter(structure)
-        self.lowered = structure.lowered
         self.defined_terms: list[str] = []  # terms defining the offence or its conduct
         self._limbs: dict[int, list[Limb]] = {}
         self._by_label: dict[str, list[int]] | None = None
@@ -273,9 +272,9 @@ class RegionFinder:
                     kept, [], " ".join(offence_terms), offence_terms
                 )
             return regions
+        sections = self.structure.sections
         offence_text = " ".join(
-            self.lowered[self.structure.sections[i].start : self.structure.sections[i].end]
-            for i in offences
+            self.structure.lower(sections[i].start, sections[i].end) for i in offences
         )
         regions.definitions = self._followed_definitions(
             kept, offences, offence_text, offence_terms | conduct_terms
@@ -342,7 +341,7 @@ class RegionFinder:
             if matches(self.locate.decoy, self.hits[index]):
                 continue
             section = self.structure.sections[index]
-            text = self.lowered[section.start : section.end]
+            text = self.structure.lower(section.start, section.end)
             if any(_used(term, text) for term in terms):
                 found.append(index)
         return found
@@ -429,7 +428,9 @@ class RegionFinder:
         provision = provisions[number]
         if provision.is_definition or provision.defines:
             return []
-        own = _cut(max(provision.body, provision.start), provision.end, openers, self.lowered)
+        own = _cut(
+            max(provision.body, provision.start), provision.end, openers, self.structure.text
+        )
         below = [
             alts
             for kid in children[number]
@@ -530,7 +531,7 @@ class RegionFinder:
         if not spans:
             section = self.structure.sections[hits.section]
             spans = ((section.start, section.end),)
-        text = " ".join(self.lowered[a:b] for a, b in spans)
+        text = " ".join(self.structure.lower(a, b) for a, b in spans)
         if any(_used(term, text) for term in self.defined_terms):
             return True
         return defined and matches(self.locate.subject, hits)
@@ -569,7 +570,7 @@ class RegionFinder:
                         if index not in followed:
                             followed[index] = term
                             end = self.structure.subtree_end(index)
-                            worklist.append(self.lowered[provisions[index].start : end])
+                            worklist.append(self.structure.lower(provisions[index].start, end))
         units: list[Unit] = []
         uses = _Uses(self, offences, offence_text)
         for index in sorted(followed):
@@ -722,8 +723,9 @@ class _Uses:
         else:  # a stem of digits and spaces ("18 3"): section by section
             for index in self.offences:
                 section = structure.sections[index]
-                start = structure.lowered.find(stem, section.start, section.end)
-                if start >= 0:
+                at = structure.lower(section.start, section.end).find(stem)
+                if at >= 0:
+                    start = section.start + at
                     break
             else:
                 return None
@@ -733,11 +735,11 @@ class _Uses:
         return self.finder.quoter.span(start, end)
 
 
-def _cut(start: int, end: int, openers: list[int], lowered: str) -> list[tuple[int, int]]:
+def _cut(start: int, end: int, openers: list[int], text: str) -> list[tuple[int, int]]:
     """The words start..end cut at each conduct opener after the first ("..., or whoever")."""
     low, high = bisect.bisect_right(openers, start), bisect.bisect_left(openers, end)
     cuts = openers[low:high]
-    if cuts and _LEAD_MARKS.fullmatch(lowered, start, cuts[0]):
+    if cuts and _LEAD_MARKS.fullmatch(text, start, cuts[0]):
         cuts = cuts[1:]  # the limb's own opener ("Whoever ...") opens no alternative
     bounds = [start, *cuts, end]
     return list(itertools.pairwise(bounds))

@@ -222,13 +222,16 @@ class Structure:
     sections: list[Section]
     line_starts: Sequence[int]
     language: str = "en"
-    lowered: str = ""  # the text in lower case (see `lower_text`)
     _starts: list[int] = field(default_factory=list, repr=False)
     _subtree_ends: list[int] = field(default_factory=list, repr=False)
 
-    def __post_init__(self) -> None:
-        if not self.lowered and self.text:
-            self.lowered = lower_text(self.text)
+    def lower(self, start: int, end: int) -> str:
+        """The text start..end in lower case (see `lower_text`).
+
+        Lowered where it is read, not kept whole: a copy of all of a 10 MB code took 20 MB
+        for as long as it was judged.
+        """
+        return lower_text(self.text[start:end])
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
@@ -506,7 +509,7 @@ def parse_structure(text: str, language: str = "en") -> Structure:
     builder.provisions[-1].end = len(text)
     lowered = lower_text(text)
     _mark_definitions(text, lowered, builder)
-    return Structure(text, builder.provisions, builder.sections, line_starts, language, lowered)
+    return Structure(text, builder.provisions, builder.sections, line_starts, language)
 
 
 LOWER_PIECE = 65_536
