@@ -571,7 +571,7 @@ class TermMatcher:
             # A code brings a new word in every line, each kept by the tokenizer: made anew
             # between batches once it has learned too many, it holds a batch's words at most.
             # Within one long document the words of a batch are seldom met again: a lower
-            # limit (10 MB of a code: 341 MB at the peak against 362 MB, in the same time).
+            # limit (a 10 MB code: 341-346 MB at the peak against 365-367 MB, in the same time).
             renew_grown_tokenizer(self.language, LONG_DOCUMENT_WORDS if number else None)
             tokenize = tokenizer_for(self.language, whole)
             low = 0 if whole is not None else batch[0][1]
