@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from ptcheck.cache import compiled_expressions
 
-from .conftest import statutes
+from .conftest import SAMPLE_LAWS, statutes
 
 
 def _finds(expression: re.Pattern[str], text: str) -> list[tuple[int, int, dict[str, str]]]:
@@ -203,3 +206,27 @@ def test_matcher_tables_read_from_the_cache_are_the_tables_built_from_the_forms(
     monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
     assert TermMatcher(checklist, "pt").key_terms == built.key_terms
     assert len(stored.read_bytes()) > 100  # written again
+
+
+def test_a_run_that_finds_everything_in_the_cache_never_imports_pyyaml(tmp_path: Path) -> None:
+    """`ptcheck analyze` in a fresh process: the first run parses the checklist and the
+    packs (PyYAML); the second finds them in the cache and never imports PyYAML, which is
+    a start-up cost of every run (with parsing, about 25 ms)."""
+    law = SAMPLE_LAWS / "model_complete.txt"
+    code = (
+        "import sys\n"
+        "from ptcheck.cli import app\n"
+        f"app(['analyze', {str(law)!r}, '--format', 'json'], standalone_mode=False)\n"
+        "print('yaml' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PTCHECK_CACHE_DIR": str(tmp_path)}
+
+    def imported_yaml() -> str:
+        run = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert run.returncode == 0, run.stderr
+        return run.stderr.strip().splitlines()[-1]
+
+    assert imported_yaml() == "True"  # nothing cached yet: the files are parsed
+    assert imported_yaml() == "False"
