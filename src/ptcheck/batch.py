@@ -165,12 +165,18 @@ def _wanted(path: Path, include: list[str], exclude: list[str]) -> bool:
 _WORKER: Any = None  # the Analyzer of this worker process
 
 
-def _init_worker(checklist_path: str | None, language: str | None = None) -> None:
+def _init_worker(
+    checklist_path: str | None, language: str | None = None, loaded: LoadedChecklist | None = None
+) -> None:
+    """The analyser of this process: on the checklist already `loaded` (this process and
+    the workers it forks), or read from its path (a spawned worker; 65 ms even from the
+    cache, once per batch)."""
     global _WORKER
     from ptcheck.analysis import Analyzer
 
-    checklist = load_checklist(Path(checklist_path) if checklist_path else None)
-    _WORKER = Analyzer(checklist, language)
+    if loaded is None:
+        loaded = load_checklist(Path(checklist_path) if checklist_path else None)
+    _WORKER = Analyzer(loaded, language)
 
 
 def _ignore_interrupts() -> None:
@@ -332,7 +338,7 @@ def run_batch(
     checklist_path = str(loaded.path)
     fork = "fork" in multiprocessing.get_all_start_methods()
     if jobs <= 1 or len(todo) <= 1 or (not fork and _total_bytes(todo) < IN_PROCESS_BYTES):
-        _init_worker(checklist_path, options.language)
+        _init_worker(checklist_path, options.language, loaded)
         try:
             for path in todo:
                 _record(batch, _analyze_one(str(path), options), on_outcome)
@@ -340,7 +346,7 @@ def run_batch(
             batch.interrupted = True
         return batch
     if fork:
-        _init_worker(checklist_path, options.language)  # built once; forked workers inherit it
+        _init_worker(checklist_path, options.language, loaded)  # forked workers inherit it
         _prepare_languages(todo[:: max(1, len(todo) // LANGUAGE_PROBE)], options)
         gc.freeze()  # what the workers inherit stays shared: the collector never touches it
     context = multiprocessing.get_context("fork" if fork else "spawn")
