@@ -85,7 +85,7 @@ class _TooManyLimbs(Exception):
     """More alternatives than MAX_LIMBS_PER_SECTION: the section is judged whole."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """Where an item may be looked for: a section, or one definition in it."""
 
