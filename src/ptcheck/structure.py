@@ -303,7 +303,6 @@ class _Builder:
         self.last_letter = ""
         self.after_division = False  # a division heading was the last line read
         self.section_number = 0
-        self.labels: dict[str, str] = {}
 
     def open_section(self, label: str, keyword: str, offset: int, body: int) -> None:
         start = self.pending_heading_start if self.pending_heading_start is not None else offset
@@ -339,9 +338,7 @@ class _Builder:
             if entry[0] == style:
                 del self.stack[depth:]
                 break
-        label = self.stack[-1][1] + part if self.stack else part
-        # One string per distinct label: a code's thousands of "(1)(a)" share it (7 MB at 10 MB).
-        self.stack.append((style, self.labels.setdefault(label, label)))
+        self.stack.append((style, self.stack[-1][1] + part if self.stack else part))
         if self.pending_heading_start is not None:
             # A sub-heading ("Consent") belongs to the subsection it stands above.
             body = self.pending_heading_start
