@@ -165,17 +165,12 @@ def _wanted(path: Path, include: list[str], exclude: list[str]) -> bool:
 _WORKER: Any = None  # the Analyzer of this worker process
 
 
-def _init_worker(
-    checklist_path: str | None, language: str | None = None, loaded: LoadedChecklist | None = None
-) -> None:
-    """The analyser of this process: on the checklist already `loaded` (this process and
-    the workers it forks), or read from its path (a spawned worker; 65 ms even from the
-    cache, once per batch)."""
+def _init_worker(loaded: LoadedChecklist, language: str | None = None) -> None:
+    """The analyser of this process (and of the workers it forks), on the checklist the
+    command loaded: reading it again took 40-65 ms, even from the cache."""
     global _WORKER
     from ptcheck.analysis import Analyzer
 
-    if loaded is None:
-        loaded = load_checklist(Path(checklist_path) if checklist_path else None)
     _WORKER = Analyzer(loaded, language)
 
 
@@ -184,9 +179,10 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _init_spawned_worker(checklist_path: str | None, language: str | None) -> None:
+def _init_spawned_worker(checklist_path: str, language: str | None) -> None:
+    """A spawned worker reads the checklist itself (nothing is inherited)."""
     _ignore_interrupts()
-    _init_worker(checklist_path, language)
+    _init_worker(load_checklist(Path(checklist_path)), language)
 
 
 class TimeLimitReached(Exception):
@@ -335,10 +331,9 @@ def run_batch(
             on_skip(batch.skipped)
     cores = os.cpu_count() or 1
     jobs = min(options.jobs or cores, cores)  # more workers than cores only cost memory
-    checklist_path = str(loaded.path)
     fork = "fork" in multiprocessing.get_all_start_methods()
     if jobs <= 1 or len(todo) <= 1 or (not fork and _total_bytes(todo) < IN_PROCESS_BYTES):
-        _init_worker(checklist_path, options.language, loaded)
+        _init_worker(loaded, options.language)
         try:
             for path in todo:
                 _record(batch, _analyze_one(str(path), options), on_outcome)
@@ -346,14 +341,14 @@ def run_batch(
             batch.interrupted = True
         return batch
     if fork:
-        _init_worker(checklist_path, options.language, loaded)  # forked workers inherit it
+        _init_worker(loaded, options.language)  # forked workers inherit it
         _prepare_languages(todo[:: max(1, len(todo) // LANGUAGE_PROBE)], options)
         gc.freeze()  # what the workers inherit stays shared: the collector never touches it
     context = multiprocessing.get_context("fork" if fork else "spawn")
     pool_options: dict[str, Any] = (
         {"initializer": _ignore_interrupts}
         if fork
-        else {"initializer": _init_spawned_worker, "initargs": (checklist_path, options.language)}
+        else {"initializer": _init_spawned_worker, "initargs": (str(loaded.path), options.language)}
     )
     # A worker that dies (killed, out of memory) breaks the pool: the documents it may have
     # held run again in a fresh pool, and then one at a time, so that a document that kills
