@@ -170,6 +170,25 @@ def test_a_quote_s_context_leaves_out_the_words_its_edges_may_cut() -> None:
     assert short.span(16, 24).context == "1. A person who recruits commits an offence."
 
 
+def test_close_hits_in_one_provision_make_one_quote_and_never_across_two() -> None:
+    from ptcheck.evidence import Quoter
+    from ptcheck.structure import parse_structure
+
+    text = "1. Offence\n(1) A person who recruits or transports\n(2) harbours another person.\n"
+    quoter = Quoter(parse_structure(text))
+
+    def hit(words: str) -> Hit:
+        start = text.index(words)
+        return Hit(start, start + len(words), 0, "act", 0)
+
+    quotes = quoter.hits([hit("recruits"), hit("transports"), hit("harbours")])
+    # "recruits" and "transports" stand in 1(1); "harbours", as close, stands in 1(2).
+    assert [(e.quote, e.section) for e in quotes] == [
+        ("recruits or transports", "1(1)"),
+        ("harbours", "1(2)"),
+    ]
+
+
 def test_a_hit_made_from_its_fields_is_the_hit_the_named_tuple_makes() -> None:
     from ptcheck.matching import hit_of
 

@@ -341,3 +341,34 @@ def test_a_long_code_is_tokenized_in_batches_by_a_tokenizer_made_anew_when_it_ha
     assert sum(map(len, whole)) > 12  # every register names trafficked persons
     assert len(nlp.tokenizer("en").vocab) > 12 * 1_000  # never made anew, it kept them all
     nlp.forget_tokenizers()
+
+
+def test_freed_memory_is_given_back_where_the_c_library_can_and_ignored_where_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ctypes
+
+    from ptcheck.nlp import release_freed_memory
+
+    trimmed: list[int] = []
+
+    class Glibc:
+        def malloc_trim(self, pad: int) -> int:
+            trimmed.append(pad)
+            return 1
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: Glibc())
+    release_freed_memory()
+    assert trimmed == [0]
+
+    def missing(name: str) -> None:
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(ctypes, "CDLL", missing)
+    release_freed_memory()  # musl, macOS, Windows: nothing to give back, and no error
+
+    class Musl:
+        pass
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: Musl())
+    release_freed_memory()

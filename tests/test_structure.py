@@ -240,6 +240,25 @@ def test_definitions_and_headings() -> None:
     assert structure.sections[0].heading == "Interpretation"
 
 
+def test_provisions_kept_as_columns_give_back_each_provision_as_read() -> None:
+    from ptcheck.structure import Provision
+
+    text = (
+        '2. In this Act—\n"child" means a person under 18;\n'
+        "3. Offence\n(1) A person who recruits another commits an offence.\n(a) by force; or\n"
+    )
+    structure = parse_structure(text)
+    provisions = structure.provisions
+    assert len(provisions) == 5
+    assert provisions[1] == Provision("2 “child”", 2, 16, 49, 0, True, ("child",), 16)
+    assert provisions[4] == Provision("3(1)(a)", 3, 118, 131, 1, body=118)
+    assert [p.label for p in provisions[2:4]] == ["3", "3(1)"]
+    assert [p.level for p in provisions] == [1, 2, 1, 2, 3]
+    assert structure.provision_index(text.index("by force")) == 4
+    assert structure.subtree_end(3) == len(text)  # (1) holds (a): both end with the text
+    assert structure.subtree_end(0) == 49  # section 2 ends where section 3 starts
+
+
 def test_a_citation_is_not_a_new_section() -> None:
     text = (
         "3. Offence\nA person who recruits commits an offence.\nSection 4 applies to the offence.\n"

@@ -12,7 +12,8 @@ from ptcheck.checklist import LoadedChecklist
 from ptcheck.documents import DEFAULT_MAX_SIZE, Document, read_document
 from ptcheck.judgement import Judge
 from ptcheck.language import choose_language
-from ptcheck.matching import TermMatcher
+from ptcheck.matching import BATCH_CHARS, TermMatcher
+from ptcheck.nlp import release_freed_memory
 from ptcheck.results import (
     STATUSES,
     ChecklistInfo,
@@ -65,7 +66,10 @@ class Analyzer:
     def _judged(self, text: str, language: str) -> Judged:
         """The item results of a text, and what the summary says of its offences."""
         structure = parse_structure(text, language)
-        judge = Judge(self.checklist, structure, self.matcher(language).section_hits(structure))
+        hits = self.matcher(language).section_hits(structure)
+        if len(text) > BATCH_CHARS:
+            release_freed_memory()  # the tokenizer it renewed, before judging (16 MB at 10 MB)
+        judge = Judge(self.checklist, structure, hits)
         return Judged(
             judge.results(),
             judge.warnings(),

@@ -21,13 +21,13 @@ class Quoter:
 
     def hits(self, hits: Iterable[Hit]) -> list[Evidence]:
         """One quote per run of hits that stand close together in one provision."""
-        provision_at = self.structure.provision_at
+        provision_index = self.structure.provision_index
         spans: list[tuple[int, int]] = []
         for hit in sorted(hits):
             if (
                 spans
                 and hit.start - spans[-1][1] <= MERGE_CHARS
-                and provision_at(hit.start) is provision_at(spans[-1][0])
+                and provision_index(hit.start) == provision_index(spans[-1][0])
             ):
                 spans[-1] = (spans[-1][0], max(spans[-1][1], hit.end))
             else:

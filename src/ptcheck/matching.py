@@ -92,6 +92,19 @@ class _TermBits(dict[str, int]):
 
 
 _TERM_BITS = _TermBits()
+# Term bits are ints of up to some hundreds of bits (64 bytes and more), and the sections of
+# a code hold the same few sets of terms again and again: one int for each set, shared.
+_SHARED_BITS: dict[int, int] = {}
+_SHARED_BITS_KEPT = 100_000  # distinct sets kept at most (the dict is emptied past it)
+
+
+def _shared(bits: int) -> int:
+    """`bits`, as the one int kept for that value (see `_SHARED_BITS`)."""
+    if len(_SHARED_BITS) > _SHARED_BITS_KEPT:
+        _SHARED_BITS.clear()
+    return _SHARED_BITS.setdefault(bits, bits)
+
+
 _START = operator.itemgetter(0)  # a hit's start
 _TERM = operator.itemgetter(3)  # a hit's term
 GROUPED_FROM = 256  # hits: a larger view is grouped by term at once (see SectionHits.of)
@@ -140,7 +153,7 @@ class PackedHits:
     def term_bits(self) -> int:
         """The terms that occur, as the sum of their bits (see `_TERM_BITS`)."""
         names = self.names
-        return sum(_TERM_BITS[names[number]] for number in set(self._column(3)))
+        return _shared(sum(_TERM_BITS[names[number]] for number in set(self._column(3))))
 
     def unpack(self, section: int, made: dict[str, list[Hit]]) -> list[Hit]:
         """The hits, in the order they were added; those of the terms in `made` (their hits
@@ -274,7 +287,7 @@ class SectionHits:
     def term_bits(self) -> int:
         """The terms that occur, as the sum of their bits (see `_TERM_BITS`)."""
         if self._terms is None:
-            self._terms = sum(map(_TERM_BITS.__getitem__, set(map(_TERM, self._hits))))
+            self._terms = _shared(sum(map(_TERM_BITS.__getitem__, set(map(_TERM, self._hits)))))
         return self._terms
 
     def of(self, term: str | None) -> list[Hit] | tuple[()]:

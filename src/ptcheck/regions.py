@@ -306,9 +306,11 @@ class RegionFinder:
         if pattern is None:
             return found
         kept_set = set(kept)
-        for index, provision in enumerate(self.structure.provisions):
-            if not provision.defines or provision.section not in kept_set:
+        provisions = self.structure.provisions
+        for index, _ in provisions.defining():
+            if provisions.sections[index] not in kept_set:
                 continue
+            provision = provisions[index]
             if not could_match(pattern, self.hits[provision.section]):
                 continue  # no slice of the section can match
             inside = self._slice(
@@ -333,7 +335,7 @@ class RegionFinder:
         marker = self.locate.marker
         if marker is None or not terms:
             return []
-        defining = {self.structure.provisions[i].section for i in terms.values()}
+        defining = {self.structure.provisions.sections[i] for i in terms.values()}
         found = []
         for index in kept:
             if index in defining or not matches(marker, self.hits[index]):
@@ -391,8 +393,9 @@ class RegionFinder:
         children: dict[int, list[int]] = {}
         roots: list[int] = []
         stack: list[int] = []
-        for number in self.structure.sections[index].provisions:
-            while stack and provisions[stack[-1]].level >= provisions[number].level:
+        levels = provisions.levels
+        for number in self.structure.provisions_of(index):
+            while stack and levels[stack[-1]] >= levels[number]:
                 stack.pop()
             (children[stack[-1]] if stack else roots).append(number)
             children[number] = []
@@ -553,9 +556,9 @@ class RegionFinder:
         # term of that stem (see `_used`), so each stem is looked up once and dropped: each
         # text is read once and each definition followed once, whatever their number.
         by_stem: dict[str, list[tuple[int, str]]] = {}
-        for index, provision in enumerate(provisions):
-            if provision.defines and provision.section in kept_set:
-                for term in provision.defines:
+        for index, terms in provisions.defining():
+            if provisions.sections[index] in kept_set:
+                for term in terms:
                     by_stem.setdefault(_stem(term), []).append((index, term))
         lengths = sorted({len(stem) for stem in by_stem})
         followed: dict[int, str] = {}  # provision -> the term by which it was reached
@@ -588,7 +591,7 @@ class RegionFinder:
             section = self.structure.sections[index]
             if index in offence_set or not section.is_definition or not self.hits[index]:
                 continue
-            if any(provisions[i].defines for i in section.provisions):
+            if any(provisions.defines[i] for i in self.structure.provisions_of(index)):
                 continue  # a list of definitions: only those the offence uses count
             heading = section.heading.split()
             heading_used = bool(heading) and _used(heading[-1], offence_text)

@@ -172,7 +172,7 @@ class Roles:
     ) -> list[tuple[int, int]]:
         """Spans of the provisions (with their sub-provisions) that only set a penalty."""
         provisions = self.structure.provisions
-        own = self.structure.sections[index].provisions
+        own = self.structure.provisions_of(index)
         starts = [h.start for h in ordered]
         spans: list[tuple[int, int]] = []
         for number in own:

@@ -19,6 +19,7 @@ import re
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from ptcheck.cache import compiled_expressions
 from ptcheck.language import LanguagePack, alternation, load_pack, loose
@@ -193,10 +194,67 @@ class Provision:
     start: int
     end: int
     section: int  # index in Structure.sections
-    heading: str = ""
     is_definition: bool = False
     defines: tuple[str, ...] = ()  # a tuple: most provisions define nothing, and () is shared
     body: int = 0  # where its words start, after its label and heading
+
+
+class Provisions(Sequence[Provision]):
+    """A document's provisions kept as columns, one entry each; a `Provision` is made when
+    one is asked for.
+
+    A 10 MB code has 200,000 provisions: as objects with their ints they took about 40 MB
+    for as long as the document was judged; as columns, 8 bytes a number.
+    """
+
+    __slots__ = (
+        "bodies",
+        "defines",
+        "definition",
+        "ends",
+        "labels",
+        "levels",
+        "sections",
+        "starts",
+    )
+
+    def __init__(self, built: list[Provision]) -> None:
+        self.labels = [p.label for p in built]
+        self.levels = array("q", [p.level for p in built])
+        self.starts = array("q", [p.start for p in built])
+        self.ends = array("q", [p.end for p in built])
+        self.sections = array("q", [p.section for p in built])
+        self.bodies = array("q", [p.body for p in built])
+        self.definition = bytearray(p.is_definition for p in built)
+        # Most provisions define nothing: their entry is the one shared empty tuple.
+        self.defines = [p.defines for p in built]
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @overload
+    def __getitem__(self, index: int) -> Provision: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Provision]: ...
+
+    def __getitem__(self, index: int | slice) -> Provision | list[Provision]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return Provision(
+            self.labels[index],
+            self.levels[index],
+            self.starts[index],
+            self.ends[index],
+            self.sections[index],
+            is_definition=bool(self.definition[index]),
+            defines=self.defines[index],
+            body=self.bodies[index],
+        )
+
+    def defining(self) -> list[tuple[int, tuple[str, ...]]]:
+        """(index, terms) of each provision that defines a term, in order."""
+        return [(index, terms) for index, terms in enumerate(self.defines) if terms]
 
 
 @dataclass(slots=True)
@@ -208,7 +266,6 @@ class Section:
     start: int
     end: int
     heading: str = ""
-    provisions: range = range(0)  # indices in Structure.provisions (a section's are consecutive)
     is_definition: bool = False
     label_start: int = 0  # where the label itself stands (after any heading above it)
 
@@ -218,12 +275,11 @@ class Structure:
     """The provisions and sections of a text, and a way to turn offsets into line/column."""
 
     text: str
-    provisions: list[Provision]
+    provisions: Provisions
     sections: list[Section]
     line_starts: Sequence[int]
     language: str = "en"
-    _starts: list[int] = field(default_factory=list, repr=False)
-    _subtree_ends: list[int] = field(default_factory=list, repr=False)
+    _subtree_ends: array[int] = field(default_factory=lambda: array("q"), repr=False)
 
     def lower(self, start: int, end: int) -> str:
         """The text start..end in lower case (see `lower_text`).
@@ -238,20 +294,25 @@ class Structure:
         line = bisect.bisect_right(self.line_starts, offset) - 1
         return line + 1, offset - self.line_starts[line] + 1
 
-    def _provision_starts(self) -> list[int]:
-        """Where each provision starts, in order (listed on first use)."""
-        if len(self._starts) != len(self.provisions):
-            self._starts = [p.start for p in self.provisions]
-        return self._starts
+    def provisions_of(self, index: int) -> range:
+        """The indices of section `index`'s provisions (consecutive: a bisect of their
+        sections, not a range kept with each section)."""
+        sections = self.provisions.sections
+        first = bisect.bisect_left(sections, index)
+        return range(first, bisect.bisect_right(sections, index, first))
+
+    def provision_index(self, offset: int) -> int:
+        """The index of the innermost provision whose own text holds `offset`."""
+        return max(bisect.bisect_right(self.provisions.starts, offset) - 1, 0)
 
     def provision_at(self, offset: int) -> Provision:
-        """The innermost provision whose own text holds `offset`."""
-        index = max(bisect.bisect_right(self._provision_starts(), offset) - 1, 0)
-        return self.provisions[index]
+        """The innermost provision whose own text holds `offset` (a new `Provision` at each
+        call: compare `provision_index`, not the objects)."""
+        return self.provisions[self.provision_index(offset)]
 
     def next_provision_start(self, offset: int) -> int:
         """Where the first provision starting after `offset` starts (the text's end if none)."""
-        starts = self._provision_starts()
+        starts = self.provisions.starts
         at = bisect.bisect_right(starts, offset)
         return starts[at] if at < len(starts) else len(self.text)
 
@@ -262,24 +323,23 @@ class Structure:
             self._subtree_ends = self._find_subtree_ends()
         return self._subtree_ends[number]
 
-    def _find_subtree_ends(self) -> list[int]:
+    def _find_subtree_ends(self) -> array[int]:
         provisions = self.provisions
-        ends = [self.sections[p.section].end for p in provisions]
+        sections, levels, starts = provisions.sections, provisions.levels, provisions.starts
+        ends = array("q", [self.sections[section].end for section in sections])
         waiting: list[int] = []  # provisions whose end is not found yet, levels increasing
-        for number, provision in enumerate(provisions):
-            while waiting and (
-                provisions[waiting[-1]].section != provision.section
-                or provision.level <= provisions[waiting[-1]].level
-            ):
-                ends[waiting.pop()] = provision.start
+        columns = zip(sections, levels, starts, strict=True)
+        for number, (section, level, start) in enumerate(columns):
+            while waiting and (sections[waiting[-1]] != section or level <= levels[waiting[-1]]):
+                ends[waiting.pop()] = start
             waiting.append(number)
         return ends
 
     def definitions(self) -> dict[str, int]:
         """Defined term (lower case) -> index of the provision that defines it."""
         found: dict[str, int] = {}
-        for index, provision in enumerate(self.provisions):
-            for term in provision.defines:
+        for index, terms in self.provisions.defining():
+            for term in terms:
                 found.setdefault(term.lower(), index)
         return found
 
@@ -348,14 +408,10 @@ class _Builder:
     def add(self, start: int) -> None:
         if self.provisions:
             self.provisions[-1].end = start
-        section = self.sections[-1]
         label = self.stack[-1][1] if self.stack else ""
         provision = Provision(
             label, len(self.stack), start, len(self.text), self.section_number, body=start
         )
-        number = len(self.provisions)
-        first = section.provisions.start if section.provisions else number
-        section.provisions = range(first, number + 1)
         self.provisions.append(provision)
 
     def style_of(self, tag: str) -> str:
@@ -506,7 +562,9 @@ def parse_structure(text: str, language: str = "en") -> Structure:
     builder.provisions[-1].end = len(text)
     lowered = lower_text(text)
     _mark_definitions(text, lowered, builder)
-    return Structure(text, builder.provisions, builder.sections, line_starts, language)
+    provisions = Provisions(builder.provisions)
+    builder.provisions.clear()
+    return Structure(text, provisions, builder.sections, line_starts, language)
 
 
 LOWER_PIECE = 65_536
@@ -576,12 +634,12 @@ def _mark_definitions(text: str, lowered: str, builder: _Builder) -> None:
             provision.is_definition = True
             provision.defines += (defined_term(unquoted),)
     for provision in provisions:
-        if rules.definition_lead.match(text, _body(text, provision), provision.end):
+        if provision.is_definition or rules.definition_lead.match(
+            text, _body(text, provision), provision.end
+        ):
             builder.sections[provision.section].is_definition = True
     for section in builder.sections:
-        if rules.definition_heading.search(section.heading) or any(
-            provisions[i].is_definition for i in section.provisions
-        ):
+        if rules.definition_heading.search(section.heading):
             section.is_definition = True
 
 
