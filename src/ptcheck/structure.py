@@ -203,8 +203,8 @@ class Provisions(Sequence[Provision]):
     """A document's provisions kept as columns, one entry each; a `Provision` is made when
     one is asked for.
 
-    A 10 MB code has 200,000 provisions: as objects with their ints they took about 40 MB
-    for as long as the document was judged; as columns, 8 bytes a number.
+    A 10 MB code has 200,000 provisions, kept for as long as the document is judged: its
+    structure held 71 MB with a `Provision` each and a range per section, 45 MB as columns.
     """
 
     __slots__ = (
