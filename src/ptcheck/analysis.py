@@ -68,7 +68,7 @@ class Analyzer:
         structure = parse_structure(text, language)
         hits = self.matcher(language).section_hits(structure)
         if len(text) > BATCH_CHARS:
-            release_freed_memory()  # the tokenizer it renewed, before judging (16 MB at 10 MB)
+            release_freed_memory()  # what its tokenizer freed, before judging (see there)
         judge = Judge(self.checklist, structure, hits)
         return Judged(
             judge.results(),

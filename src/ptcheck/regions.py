@@ -307,26 +307,18 @@ class RegionFinder:
             return found
         kept_set = set(kept)
         provisions = self.structure.provisions
-        for index, _ in provisions.defining():
-            if provisions.sections[index] not in kept_set:
-                continue
-            provision = provisions[index]
-            if not could_match(pattern, self.hits[provision.section]):
+        for index, terms in provisions.defining():
+            section, start = provisions.sections[index], provisions.starts[index]
+            if section not in kept_set or not could_match(pattern, self.hits[section]):
                 continue  # no slice of the section can match
-            inside = self._slice(
-                provision.section, provision.start, self.structure.subtree_end(index)
-            )
+            inside = self._slice(section, start, self.structure.subtree_end(index))
             if evaluate(pattern, inside) is None:
                 continue
             if not_of is not None:
-                opening = self._slice(
-                    provision.section,
-                    provision.start,
-                    provision.start + len(provision.defines[0]) + 12,
-                )
+                opening = self._slice(section, start, start + len(terms[0]) + 12)
                 if matches(not_of, opening):
                     continue
-            for term in provision.defines:
+            for term in terms:
                 found.setdefault(term.lower(), index)
         return found
 
