@@ -189,6 +189,19 @@ def test_close_hits_in_one_provision_make_one_quote_and_never_across_two() -> No
     ]
 
 
+def test_views_holding_the_same_terms_share_one_int_of_term_bits() -> None:
+    from ptcheck.matching import _TERM_BITS, SectionHits
+
+    for number in range(300):  # bits past the small ints Python keeps one of each
+        _TERM_BITS[f"shared-bits-filler-{number}"]
+    act, means = "shared-bits-act", "shared-bits-means"
+    first = SectionHits(0, [Hit(0, 4, 0, act, 0), Hit(9, 14, 2, means, 0)])
+    second = SectionHits(1, [Hit(20, 25, 0, means, 1), Hit(30, 34, 1, act, 1)])
+    other = SectionHits(2, [Hit(40, 44, 0, act, 2)])
+    assert first.term_bits == second.term_bits != other.term_bits
+    assert first.term_bits is second.term_bits  # one int for the set, not one per view
+
+
 def test_a_hit_made_from_its_fields_is_the_hit_the_named_tuple_makes() -> None:
     from ptcheck.matching import hit_of
 

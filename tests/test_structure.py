@@ -255,6 +255,7 @@ def test_provisions_kept_as_columns_give_back_each_provision_as_read() -> None:
     assert [p.label for p in provisions[2:4]] == ["3", "3(1)"]
     assert [p.level for p in provisions] == [1, 2, 1, 2, 3]
     assert structure.provision_index(text.index("by force")) == 4
+    assert structure.provisions_of(0) == range(2) and structure.provisions_of(1) == range(2, 5)
     assert structure.subtree_end(3) == len(text)  # (1) holds (a): both end with the text
     assert structure.subtree_end(0) == 49  # section 2 ends where section 3 starts
 
