@@ -425,6 +425,53 @@ def test_ctrl_c_at_any_moment_ends_every_process(tmp_path: Path, fraction: float
         assert f"the {kept['summary']['documents']} results computed" in text
 
 
+def test_ctrl_c_while_modules_load_ends_the_command_quietly(tmp_path: Path) -> None:
+    """Ctrl-C inside an import (the first half second of every run: typer, then spaCy)
+    ends the command at once with 130, and prints neither a traceback nor "Exception
+    ignored" (Python's own handler did both, and the second lost the interrupt)."""
+    import sys
+
+    (tmp_path / "slow_module.py").write_text(
+        "import sys, time\nprint('importing', flush=True)\ntime.sleep(60)\n", encoding="utf-8"
+    )
+    script = (
+        "import signal, sys\n"
+        "from ptcheck.launch import on_interrupt\n"
+        "signal.signal(signal.SIGINT, on_interrupt)\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "import slow_module\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == b"importing\n"  # inside the import now
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=15)
+    assert child.returncode == 130
+    assert stderr == b""
+
+
+def test_ctrl_c_outside_an_import_raises_keyboard_interrupt_as_python_does() -> None:
+    import sys
+
+    from ptcheck.launch import on_interrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        on_interrupt(signal.SIGINT, sys._getframe())
+    with pytest.raises(KeyboardInterrupt):
+        on_interrupt(signal.SIGINT, None)  # as a deferred Ctrl-C is replayed (batch.py)
+
+
+def test_the_installed_command_starts_with_its_ctrl_c_handler() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="ptcheck")
+    assert script.value == "ptcheck.launch:main"
+    main_module = (ROOT / "src" / "ptcheck" / "__main__.py").read_text(encoding="utf-8")
+    assert "from ptcheck.launch import main" in main_module
+
+
 def test_two_batches_never_write_into_one_folder_at_once(tmp_path: Path) -> None:
     """Case 17."""
     out = tmp_path / "out"

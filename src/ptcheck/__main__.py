@@ -1,5 +1,5 @@
 """`python -m ptcheck` runs the command line."""
 
-from ptcheck.cli import main
+from ptcheck.launch import main
 
 main()
