@@ -425,10 +425,13 @@ def test_ctrl_c_at_any_moment_ends_every_process(tmp_path: Path, fraction: float
         assert f"the {kept['summary']['documents']} results computed" in text
 
 
-def test_ctrl_c_while_modules_load_ends_the_command_quietly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("begun", [False, True])
+def test_ctrl_c_while_modules_load_ends_the_command_quietly(tmp_path: Path, begun: bool) -> None:
     """Ctrl-C inside an import (the first half second of every run: typer, then spaCy)
     ends the command at once with 130, and prints neither a traceback nor "Exception
-    ignored" (Python's own handler did both, and the second lost the interrupt)."""
+    ignored" (Python's own handler did both, and the second lost the interrupt). Once a
+    batch has begun its documents, it raises KeyboardInterrupt there too: the batch must
+    write what it has computed, not end with the process."""
     import sys
 
     (tmp_path / "slow_module.py").write_text(
@@ -436,9 +439,10 @@ def test_ctrl_c_while_modules_load_ends_the_command_quietly(tmp_path: Path) -> N
     )
     script = (
         "import signal, sys\n"
-        "from ptcheck.launch import on_interrupt\n"
+        "from ptcheck.launch import on_interrupt, work_begins\n"
         "signal.signal(signal.SIGINT, on_interrupt)\n"
-        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        + ("work_begins()\n" if begun else "")
+        + f"sys.path.insert(0, {str(tmp_path)!r})\n"
         "import slow_module\n"
     )
     child = subprocess.Popen(
@@ -448,8 +452,11 @@ def test_ctrl_c_while_modules_load_ends_the_command_quietly(tmp_path: Path) -> N
     assert child.stdout.readline() == b"importing\n"  # inside the import now
     child.send_signal(signal.SIGINT)
     _, stderr = child.communicate(timeout=15)
-    assert child.returncode == 130
-    assert stderr == b""
+    if begun:
+        assert child.returncode != 130 and b"KeyboardInterrupt" in stderr
+    else:
+        assert child.returncode == 130
+        assert stderr == b""
 
 
 def test_ctrl_c_outside_an_import_raises_keyboard_interrupt_as_python_does() -> None:

@@ -31,6 +31,7 @@ from ptcheck.checklist import LoadedChecklist, load_checklist
 from ptcheck.documents import DEFAULT_MAX_SIZE, SUPPORTED_SUFFIXES
 from ptcheck.errors import PtcheckError
 from ptcheck.files import write_bytes_atomic
+from ptcheck.launch import work_begins
 from ptcheck.results import SCHEMA_VERSION
 from ptcheck.waivers import Waiver
 
@@ -334,6 +335,7 @@ def run_batch(
     fork = "fork" in multiprocessing.get_all_start_methods()
     if jobs <= 1 or len(todo) <= 1 or (not fork and _total_bytes(todo) < IN_PROCESS_BYTES):
         _init_worker(loaded, options.language)
+        work_begins()
         try:
             for path in todo:
                 _record(batch, _analyze_one(str(path), options), on_outcome)
@@ -344,6 +346,7 @@ def run_batch(
         _init_worker(loaded, options.language)  # forked workers inherit it
         _prepare_languages(todo[:: max(1, len(todo) // LANGUAGE_PROBE)], options)
         gc.freeze()  # what the workers inherit stays shared: the collector never touches it
+    work_begins()
     context = multiprocessing.get_context("fork" if fork else "spawn")
     pool_options: dict[str, Any] = (
         {"initializer": _ignore_interrupts}

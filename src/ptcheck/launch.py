@@ -3,9 +3,11 @@
 Python's own handler raises KeyboardInterrupt wherever the main thread is. While the command
 line's modules load (typer, then spaCy: the first half second of every run), that is inside
 the import machinery: a Ctrl-C there printed a traceback, or "Exception ignored in ... cb"
-when it fell in a module lock's callback (the interrupt was then lost). Nothing is computed
-while modules load, so the command ends at once there, quietly, with the status of Ctrl-C.
-Everywhere else Ctrl-C raises KeyboardInterrupt as before (a batch keeps its results).
+when it fell in a module lock's callback (the interrupt was then lost). Until a batch
+begins its documents (`work_begins`), nothing is computed that an interrupt must keep, so a
+Ctrl-C inside an import ends the command at once, quietly, with the status of Ctrl-C.
+Everywhere else, and everywhere once a batch has begun, Ctrl-C raises KeyboardInterrupt as
+before: the batch writes what it has computed.
 """
 
 from __future__ import annotations
@@ -15,11 +17,20 @@ import signal
 from types import FrameType
 
 INTERRUPTED = 130  # the status a shell gives a command ended by Ctrl-C (128 + SIGINT)
+_loading = True  # until work_begins: nothing computed yet that an interrupt must keep
+
+
+def work_begins() -> None:
+    """From now on Ctrl-C raises KeyboardInterrupt even inside an import (a reader loaded
+    for the first PDF of a batch): the results computed are written, not ended with the
+    process."""
+    global _loading
+    _loading = False
 
 
 def on_interrupt(signum: int, frame: FrameType | None) -> None:
-    """SIGINT: end at once inside an import, KeyboardInterrupt anywhere else."""
-    while frame is not None:
+    """SIGINT: end at once inside an import while loading, KeyboardInterrupt otherwise."""
+    while _loading and frame is not None:
         if frame.f_code.co_filename.startswith("<frozen importlib"):
             os._exit(INTERRUPTED)
         frame = frame.f_back
