@@ -16,6 +16,7 @@ import typer
 from ptcheck import __version__
 from ptcheck.errors import (
     EXIT_BELOW_THRESHOLD,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
     ChecklistError,
@@ -521,7 +522,7 @@ def batch(
     if result.interrupted:
         kept = f"; the {len(result.outcomes)} results computed are in {out}" if out else ""
         typer.echo(f"ptcheck: interrupted{kept} (--resume carries on)", err=True)
-        raise typer.Exit(130)
+        raise typer.Exit(EXIT_INTERRUPTED)
     for failure in result.failed:
         typer.echo(f"ptcheck: error: {failure.error}", err=True)
     if output_format == "json":
@@ -856,7 +857,8 @@ def _click_errors() -> tuple[tuple[type[Exception], ...], tuple[type[BaseExcepti
 
 
 def main() -> None:
-    """Entry point of the `ptcheck` command; `os._exit` skips interpreter teardown (~0.2 s)."""
+    """The command line (the `ptcheck` command starts in `ptcheck.launch.main`, which then
+    calls this); `os._exit` skips interpreter teardown (~0.2 s)."""
     usage_errors, aborts = _click_errors()
     for stream in (sys.stdout, sys.stderr):
         # Undecodable bytes in file names (lone surrogates) print as \udcff escapes.
@@ -870,7 +872,7 @@ def main() -> None:
         code = error.exit_code  # type: ignore[attr-defined]
     except aborts:
         typer.echo("ptcheck: aborted", err=True)
-        code = 130
+        code = EXIT_INTERRUPTED
     except Exception as error:
         if "--debug" in sys.argv:
             raise

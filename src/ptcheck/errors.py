@@ -7,6 +7,7 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_BELOW_THRESHOLD = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C: the status a shell gives a command ended by SIGINT (128 + 2)
 
 
 class PtcheckError(Exception):

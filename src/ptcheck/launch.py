@@ -16,7 +16,8 @@ import os
 import signal
 from types import FrameType
 
-INTERRUPTED = 130  # the status a shell gives a command ended by Ctrl-C (128 + SIGINT)
+from ptcheck.errors import EXIT_INTERRUPTED
+
 _loading = True  # until work_begins: nothing computed yet that an interrupt must keep
 
 
@@ -32,7 +33,7 @@ def on_interrupt(signum: int, frame: FrameType | None) -> None:
     """SIGINT: end at once inside an import while loading, KeyboardInterrupt otherwise."""
     while _loading and frame is not None:
         if frame.f_code.co_filename.startswith("<frozen importlib"):
-            os._exit(INTERRUPTED)
+            os._exit(EXIT_INTERRUPTED)
         frame = frame.f_back
     raise KeyboardInterrupt
 
