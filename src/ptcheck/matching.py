@@ -93,15 +93,13 @@ class _TermBits(dict[str, int]):
 
 _TERM_BITS = _TermBits()
 # Term bits are ints of up to some hundreds of bits (64 bytes and more), and the sections of
-# a code hold the same few sets of terms again and again: one int for each set, shared.
+# a code hold the same few sets of terms again and again: one int for each set, shared
+# within a document (emptied when the next one is matched: a batch worker keeps none).
 _SHARED_BITS: dict[int, int] = {}
-_SHARED_BITS_KEPT = 100_000  # distinct sets kept at most (the dict is emptied past it)
 
 
 def _shared(bits: int) -> int:
     """`bits`, as the one int kept for that value (see `_SHARED_BITS`)."""
-    if len(_SHARED_BITS) > _SHARED_BITS_KEPT:
-        _SHARED_BITS.clear()
     return _SHARED_BITS.setdefault(bits, bits)
 
 
@@ -562,6 +560,7 @@ class TermMatcher:
 
     def section_hits(self, structure: Structure) -> list[SectionHits]:
         """The hits of every section that matters (see `_relevant_sections`), in order."""
+        _SHARED_BITS.clear()  # the last document's sets of terms
         pieces = list(_pieces(structure, self._relevant_sections(structure)))
         text = structure.text
         clitics = clitic_hyphen(self.language)
