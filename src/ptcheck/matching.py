@@ -229,7 +229,6 @@ class SectionHits:
         "_outside",
         "_packed",
         "_packed_ordered",
-        "_starts",
         "_terms",
         "section",
     )
@@ -243,7 +242,6 @@ class SectionHits:
         self._terms: int | None = None
         self._of: dict[str, list[Hit]] | None = None
         self._covered: dict[frozenset[str], AbstractSet[Hit]] | None = None
-        self._starts: list[int] | None = None
         self._outside: dict[tuple[int, int], SectionHits] | None = None
 
     @classmethod
@@ -344,9 +342,9 @@ class SectionHits:
     def _bounds(self, start: int, end: int) -> tuple[int, int]:
         """Positions in `by_term_hits()` of the first hit starting at `start` or later and of
         the first starting at `end` or later (a bisect: no scan of the rest)."""
-        if self._starts is None:
-            self._starts = [hit.start for hit in self.by_term_hits()]
-        return bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)
+        ordered = self.by_term_hits()
+        low = bisect.bisect_left(ordered, start, key=_START)
+        return low, bisect.bisect_left(ordered, end, low, key=_START)
 
     def between(self, start: int, end: int) -> list[Hit]:
         """The hits that start in start..end, in order."""

@@ -241,8 +241,9 @@ class RegionFinder:
             section = self.structure.sections[index]
             text = self.structure.text
             found = _TOKEN.finditer(text, section.start, section.end)
-            # An array: 8 bytes a word, not the 36 of a list of ints.
-            self._token_starts[index] = array("q", [match.start() for match in found])
+            # An array of C ints: 4 bytes a word (offsets of a text under 2 GB), not the 36
+            # of a list of ints.
+            self._token_starts[index] = array("i", [match.start() for match in found])
         return self._token_starts[index]
 
     def find(self) -> Regions:
