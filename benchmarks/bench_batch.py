@@ -6,7 +6,9 @@ laws` (the default), the statutes of ../shared/corpus (when beside the project) 
 sample laws, in every language they come in, taken in turn; with `--source words`, the English
 ones, each with a register of 2,000 numbers and names of its own in a definition (a worker
 learns every word it meets: its memory should not grow with the batch); with `--source
-generated`, statute-like filler of about 50 KB each. The start-up (imports, checklist,
+generated`, statute-like filler of about 50 KB each; with `--source pdf`, the same as PDFs of
+some pages each (fpdf2, from the test extras: a batch reads some documents before its
+workers start, to learn their languages). The start-up (imports, checklist,
 spaCy pipeline: once per run, before the workers fork) is measured apart, on a one-document
 run, since no number of cores shortens it: `best_possible_speedup` is what 2 cores would give
 if everything after it were split perfectly between them.
@@ -45,6 +47,20 @@ def register(index: int) -> str:
     return f'\n\n999. In this Act, "register" means the list of {words}.\n'
 
 
+def pdf_bytes(text: str) -> bytes:
+    """`text` as a PDF with a text layer, 45 lines a page."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=9)
+    lines = text.encode("latin-1", "replace").decode("latin-1").split("\n")
+    for first in range(0, len(lines), 45):
+        pdf.add_page()
+        for line in lines[first : first + 45]:
+            pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
 def run(ptcheck: str, folder: Path, jobs: int) -> tuple[float, float]:
     """Wall seconds and the peak RSS (MB) of the run's processes."""
     start = time.perf_counter()
@@ -63,7 +79,7 @@ def run(ptcheck: str, folder: Path, jobs: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=500)
-    parser.add_argument("--source", choices=("laws", "words", "generated"), default="laws")
+    parser.add_argument("--source", choices=("laws", "words", "generated", "pdf"), default="laws")
     parser.add_argument("--kilobytes", type=float, default=50, help="generated documents")
     args = parser.parse_args()
     ptcheck = ptcheck_command()
@@ -82,11 +98,13 @@ def main() -> None:
                 text = texts[index % len(texts)] + register(index)
             else:
                 text = statute_like(args.kilobytes / 1000, seed=index)
-            (folder / f"law{index:04d}.txt").write_text(text, encoding="utf-8")
-            size += len(text.encode())
+            data = pdf_bytes(text) if args.source == "pdf" else text.encode()
+            suffix = ".pdf" if args.source == "pdf" else ".txt"
+            (folder / f"law{index:04d}{suffix}").write_bytes(data)
+            size += len(data)
         single = Path(tmp) / "single"
         single.mkdir()
-        (single / "law.txt").write_text((folder / "law0000.txt").read_text(), encoding="utf-8")
+        (single / f"law{suffix}").write_bytes((folder / f"law0000{suffix}").read_bytes())
         start_up, _ = run(ptcheck, single, 1)  # start-up and one document
         one, peak_one = run(ptcheck, folder, 1)
         two, peak_two = run(ptcheck, folder, 2)

@@ -349,6 +349,33 @@ def test_ctrl_c_while_the_workers_are_forked_waits_for_the_fork_then_stops_the_b
         pass
 
 
+def test_languages_are_learned_from_openings_and_not_read_when_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ptcheck.documents
+    from ptcheck import batch
+    from ptcheck.checklist import load_checklist
+
+    spanish = sorted((SAMPLE_LAWS / "es").glob("*.txt"))[0]
+    paths = [SAMPLE_LAWS / LAWS[0], spanish]
+    batch._init_worker(load_checklist())
+    read: list[Path] = []
+
+    def opening(path: Path, max_size: int, characters: int) -> str:
+        read.append(path)
+        return path.read_text(encoding="utf-8")[:characters]
+
+    monkeypatch.setattr(ptcheck.documents, "read_opening", opening)
+    built: list[str] = []
+    monkeypatch.setattr(batch._WORKER, "matcher", built.append)
+    batch._prepare_languages(paths, batch.BatchOptions())
+    assert read == paths and sorted(built) == ["en", "es"]
+    read.clear()
+    built.clear()
+    batch._prepare_languages(paths, batch.BatchOptions(language="fr"))
+    assert read == [] and built == ["fr"]
+
+
 def test_small_documents_go_to_the_workers_together_and_in_order(tmp_path: Path) -> None:
     """Tasks group short documents (each task costs the parent some CPU), start a new one
     at the size or count limit, keep the order, and hold one document each when a dying

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ptcheck.documents import read_document
+from ptcheck.documents import read_document, read_opening
 from ptcheck.errors import InputError
 
 LAW = "Section 3\n(1) A person who recruits another person for the purpose of exploitation commits an offence.\n"
@@ -121,6 +121,23 @@ def test_pdf_text_layer_is_read(tmp_path: Path) -> None:
     assert document.format == "pdf"
     assert "A person who recruits another person" in document.text
     assert document.text.index("Section 3") < document.text.index("(1) A person")
+
+
+def test_the_opening_of_a_pdf_is_read_without_its_later_pages(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    for words in ("Section 1 Short title", "Section 2 Offence", "Section 3 Penalty"):
+        pdf.add_page()
+        pdf.cell(0, 8, words)
+    path = write(tmp_path, "law.pdf", bytes(pdf.output()))
+    assert "Section 3 Penalty" in read_document(path).text
+    opening = read_opening(path, 1_000_000, 30)  # the first two pages hold 30 characters
+    assert "Section 1 Short title" in opening and "Section 2 Offence" in opening
+    assert "Section 3" not in opening
+    text = write(tmp_path, "law.txt", b"Section 1\nSection 2\n")
+    assert read_opening(text, 1_000_000, 5) == "Section 1\nSection 2\n"  # a text file: whole
 
 
 def test_pdf_without_text_layer_needs_ocr(tmp_path: Path) -> None:

@@ -37,6 +37,18 @@ def read_document(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> Document:
     return document_from_bytes(path, _read_bytes(path, max_size))
 
 
+def read_opening(path: Path, max_size: int, characters: int) -> str:
+    """At least the first `characters` of a document's text (enough to tell its language),
+    without reading all of a PDF: the pages after those that hold them are not read (a
+    batch reads some documents before its workers start, to learn their languages)."""
+    raw = _read_bytes(path, max_size)
+    if _kind_of(path, raw) != "pdf":
+        return document_from_bytes(path, raw).text
+    from ptcheck.documents.pdf import pdf_text
+
+    return normalise_newlines(pdf_text(path, raw, enough=characters))
+
+
 def read_stdin(name: Path, max_size: int = DEFAULT_MAX_SIZE) -> Document:
     """Read a document from standard input; `name` stands for it in reports (and its
     suffix says the format, as for a file)."""

@@ -7,8 +7,9 @@ from pathlib import Path
 from ptcheck.errors import InputError
 
 
-def pdf_text(path: Path, raw: bytes) -> str:
-    """The text of every page, pages separated by a blank line."""
+def pdf_text(path: Path, raw: bytes, enough: int | None = None) -> str:
+    """The text of every page, pages separated by a blank line; with `enough`, of the first
+    pages only, as many as hold that many characters."""
     import pypdfium2 as pdfium
 
     try:
@@ -18,11 +19,15 @@ def pdf_text(path: Path, raw: bytes) -> str:
             raise InputError(path, "encrypted PDF: remove the password first") from None
         raise InputError(path, f"not a valid PDF ({exc})") from None
     try:
-        pages = []
+        pages: list[str] = []
+        held = 0
         for index in range(len(document)):
+            if enough is not None and held >= enough:
+                break
             page = document[index]
             textpage = page.get_textpage()
             pages.append(textpage.get_text_range())
+            held += len(pages[-1])
             textpage.close()
             page.close()
     except Exception as exc:  # PDFium reports damage in more than one way
