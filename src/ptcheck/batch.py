@@ -407,10 +407,10 @@ def _prepare_languages(paths: list[Path], options: BatchOptions) -> None:
     from ptcheck.language import DETECTION_CHARS, choose_language
     from ptcheck.nlp import tokenizer_for
 
+    forced = options.language
     languages = set()
     for path in paths:
         try:
-            forced = options.language
             text = "" if forced else read_opening(path, options.max_size, DETECTION_CHARS)
             languages.add(choose_language(text, str(path), _WORKER.checklist.languages, forced))
         except (PtcheckError, OSError, MemoryError, RecursionError):
