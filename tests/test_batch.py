@@ -350,7 +350,7 @@ def test_ctrl_c_while_the_workers_are_forked_waits_for_the_fork_then_stops_the_b
 
 
 def test_languages_are_learned_from_openings_and_not_read_when_given(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import ptcheck.documents
     from ptcheck import batch
