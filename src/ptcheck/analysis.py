@@ -12,8 +12,7 @@ from ptcheck.checklist import LoadedChecklist
 from ptcheck.documents import DEFAULT_MAX_SIZE, Document, read_document
 from ptcheck.judgement import Judge
 from ptcheck.language import choose_language
-from ptcheck.matching import BATCH_CHARS, TermMatcher
-from ptcheck.nlp import release_freed_memory
+from ptcheck.matching import TermMatcher
 from ptcheck.results import (
     STATUSES,
     ChecklistInfo,
@@ -67,8 +66,6 @@ class Analyzer:
         """The item results of a text, and what the summary says of its offences."""
         structure = parse_structure(text, language)
         hits = self.matcher(language).section_hits(structure)
-        if len(text) > BATCH_CHARS:
-            release_freed_memory()  # what its tokenizer freed, before judging (see there)
         judge = Judge(self.checklist, structure, hits)
         return Judged(
             judge.results(),

@@ -394,18 +394,15 @@ LANGUAGE_PROBE = 32  # documents (spread over the batch) read first to learn its
 
 
 def _prepare_languages(paths: list[Path], options: BatchOptions) -> None:
-    """Build, before forking, the matchers of the languages these documents are in, so that
-    each worker does not build them again (French alone takes 2 s), and restore their
-    tokenizers without special cases (each worker adds those its documents hold): 500 short
-    laws, 2 jobs, 8 runs each, median 2.76 s against 3.13 s restored in each worker, and
-    2.96 s with every case added here. A document that cannot be read is skipped here; its
-    worker reports it.
+    """Build, before forking, the matchers and scanners of the languages these documents are
+    in, so that each worker does not build them again (French alone takes 2 s). A document
+    that cannot be read is skipped here; its worker reports it.
 
     Only the opening of a document is read (a PDF's first pages: 64 PDFs of 15 pages, the
     32 read here took 0.58 s while both cores waited), and none when the language is given."""
     from ptcheck.documents import read_opening
     from ptcheck.language import DETECTION_CHARS, choose_language
-    from ptcheck.nlp import tokenizer_for
+    from ptcheck.scanner import scanner
 
     forced = options.language
     languages = set()
@@ -417,7 +414,7 @@ def _prepare_languages(paths: list[Path], options: BatchOptions) -> None:
             continue
     for language in sorted(languages):
         _WORKER.matcher(language)
-        tokenizer_for(language, "")
+        scanner(language)
 
 
 WORKER_ROUNDS = 3

@@ -128,7 +128,7 @@ def compiled_form(expression: re.Pattern[str]) -> dict[str, Any]:
     return {
         "pattern": expression.pattern,
         "flags": expression.flags | parsed.state.flags,
-        "code": _compiler._code(parsed, expression.flags),
+        "code": list(map(int, _compiler._code(parsed, expression.flags))),  # opcodes: ints
         "groups": parsed.state.groups - 1,
         "groupindex": dict(parsed.state.groupdict),
     }

@@ -1,11 +1,11 @@
 """Find checklist terms in a statute and evaluate boolean patterns over them.
 
 Terms are found once per document, section by section, by a phrase index over the
-lower-cased tokens of spaCy's tokenizer, and kept as numbers (`PackedHits`) until a
-question needs them as `Hit` objects. Patterns (`term`, `any`, `all`, `not`, `near`) are
-then evaluated over the hits of one section: the unit in which a statute's lead-in and its
-listed paragraphs are read together. Most evaluations end on the terms a section holds
-(its term bits), without reading a hit.
+lower-cased tokens the scanner makes (spaCy's tokenizer rules, see `scanner`), and kept
+as numbers (`PackedHits`) until a question needs them as `Hit` objects. Patterns (`term`,
+`any`, `all`, `not`, `near`) are then evaluated over the hits of one section: the unit in
+which a statute's lead-in and its listed paragraphs are read together. Most evaluations
+end on the terms a section holds (its term bits), without reading a hit.
 """
 
 from __future__ import annotations
@@ -23,13 +23,10 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeAlias
 
-from spacy.strings import get_string_id
-
 from ptcheck.cache import cached_tables
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.language import load_pack
 from ptcheck.nlp import (
-    ALL_CASES_FROM,
     MAX_FORMS_PER_PHRASE,
     FormExpander,
     blank_pipeline,
@@ -38,12 +35,9 @@ from ptcheck.nlp import (
     expand_phrase,
     form_count,
     forms_key,
-    renew_grown_tokenizer,
-    tokenizer,
-    tokenizer_for,
-    warm_cache,
     with_numbers,
 )
+from ptcheck.scanner import scanner
 from ptcheck.structure import Structure
 
 CHUNK_CHARS = 200_000  # spaCy refuses very long docs; long sections are read in pieces
@@ -61,7 +55,7 @@ def _flat(text: str, clitics: re.Pattern[str] | None = None) -> str:
     """`text` with a space for each line break, tab and form feed, and for each hyphen
     before a clitic pronoun (see `clitic_hyphen`); offsets unchanged.
 
-    Line breaks inside space-separated chunks defeat the tokenizer's cache (10x slower).
+    A line break inside a run of text would make it a run the scanner has not met.
     """
     for mark in "\n\t\r\f\v":
         text = text.replace(mark, " ")
@@ -421,28 +415,27 @@ def _longest_first(ordered: list[Hit]) -> list[Hit]:
 
 
 class PhraseIndex:
-    """Every form of every term, as tuples of token hashes looked up by their first token.
+    """Every form of every term, as tuples of lower-case words looked up by their first.
 
     It finds what spaCy's PhraseMatcher finds on the LOWER attribute (every occurrence of
     every form, overlaps included) without building a Doc per form: a Spanish checklist
     has 30,000 forms, and their Docs took most of the start-up.
     """
 
-    def __init__(self, by_first: dict[int, dict[int, dict[tuple[int, ...], list[str]]]]) -> None:
-        self.by_first = by_first  # first token's hash -> form length -> form -> its terms
+    def __init__(self, by_first: dict[str, dict[int, dict[tuple[str, ...], list[str]]]]) -> None:
+        self.by_first = by_first  # first word -> form length -> form -> its terms
 
     @staticmethod
-    def tables(forms: dict[str, set[tuple[str, ...]]]) -> dict[int, Any]:
+    def tables(forms: dict[str, set[tuple[str, ...]]]) -> dict[str, Any]:
         """The index's table of `forms` (builtins only, so it can be cached)."""
-        by_first: dict[int, dict[int, dict[tuple[int, ...], list[str]]]] = {}
+        by_first: dict[str, dict[int, dict[tuple[str, ...], list[str]]]] = {}
         for name in sorted(forms):
             for form in sorted(forms[name]):
-                hashes = tuple(get_string_id(word) for word in form)
-                table = by_first.setdefault(hashes[0], {}).setdefault(len(hashes), {})
-                table.setdefault(hashes, []).append(name)
+                table = by_first.setdefault(form[0], {}).setdefault(len(form), {})
+                table.setdefault(form, []).append(name)
         return by_first
 
-    def matches(self, lowers: list[int]) -> list[tuple[str, int, int]]:
+    def matches(self, lowers: list[str]) -> list[tuple[str, int, int]]:
         """(term, first token, end token) of every form in a token sequence, in order."""
         found = []
         total = len(lowers)
@@ -457,6 +450,9 @@ class PhraseIndex:
                     for name in table.get(tuple(lowers[position:end]), ()):
                         found.append((name, position, end))
         return found
+
+
+TABLES_FORMAT = 2  # of the matcher's cached tables: 2, forms as words (1: as spaCy's hashes)
 
 
 class TermMatcher:
@@ -482,7 +478,8 @@ class TermMatcher:
             "pack": pack.model_dump(mode="json"),
             "phrases": phrases,
         }
-        tables = cached_tables("matcher", language, forms_key(self._source), self._tables)
+        key = [forms_key(self._source), TABLES_FORMAT]
+        tables = cached_tables("matcher", language, key, self._tables)
         self.index = PhraseIndex(tables["by_first"])
         self.key_terms: dict[str, set[str]] = tables["key_terms"]  # one-word forms by word
         self.key_forms: dict[str, list[tuple[str, frozenset[str]]]] = tables["key_forms"]
@@ -499,11 +496,6 @@ class TermMatcher:
             name: {combo for phrase in plist for combo in expand_phrase(phrase, expander, nlp)}
             for name, plist in phrases.items()
         }
-
-    @property
-    def tokenizer(self) -> Any:
-        """The language's tokenizer, with all its special cases."""
-        return tokenizer(self.language)
 
     @functools.cached_property
     def forms(self) -> dict[str, set[tuple[str, ...]]]:
@@ -562,10 +554,7 @@ class TermMatcher:
         pieces = list(_pieces(structure, self._relevant_sections(structure)))
         text = structure.text
         clitics = clitic_hyphen(self.language)
-        # A short text is made flat at once, and its special cases are looked for in all of
-        # it; a long one gets every case (see `tokenizer_for`), and is made flat batch by
-        # batch, so that no copy of all of it is kept.
-        whole = None if len(text) > ALL_CASES_FROM else _flat(text, clitics)
+        scan = scanner(self.language)
         names, numbers = self.term_names, self.term_numbers
         columns = new_columns()
         starts, ends, tokens, terms = columns
@@ -580,43 +569,32 @@ class TermMatcher:
         sections = structure.sections
         long = {i for i, _, _, _ in pieces if sections[i].end - sections[i].start > LONG_SECTION}
         made: dict[int, list[Hit]] = {}
-        for number, batch in enumerate(_batches(pieces)):
-            # A code brings a new word in every line, each kept by the tokenizer: made anew
-            # between batches once it has learned too many, it holds a batch's words at most.
-            # Within one long document the words of a batch are seldom met again: a lower
-            # limit (a 10 MB code: 341-346 MB at the peak against 365-367 MB, in the same time).
-            renew_grown_tokenizer(self.language, LONG_DOCUMENT_WORDS if number else None)
-            tokenize = tokenizer_for(self.language, whole)
-            low = 0 if whole is not None else batch[0][1]
-            flat = whole if whole is not None else _flat(text[low : batch[-1][2]], clitics)
-            texts = [flat[start - low : end - low] for _, start, end, _ in batch]
-            warm_cache(tokenize, texts)
-            for (section, start, _, base), doc in zip(batch, tokenize.pipe(texts), strict=True):
-                matches = self.index.matches(doc.to_array("LOWER").tolist())
+        for batch in _batches(pieces):
+            # Made flat batch by batch: no copy of all of a long text is kept.
+            low = batch[0][1]
+            flat = _flat(text[low : batch[-1][2]], clitics)
+            for section, start, end, base in batch:
+                found = scan.tokens(flat[start - low : end - low])
+                matches = self.index.matches(found.lowers)
                 if not matches:
                     continue
-                # Offsets as lists, not a Token per hit (nor a NumPy scalar: 4 times slower).
-                begins, lengths = doc.to_array(["IDX", "LENGTH"]).T.tolist()
+                begins, lengths = found.starts, found.lengths
                 if section in long:
-                    found = made.setdefault(section, [])
-                    for name, first, end in matches:
-                        stop = start + begins[end - 1] + lengths[end - 1]
-                        found.append(
+                    hits = made.setdefault(section, [])
+                    for name, first, last in matches:
+                        stop = start + begins[last - 1] + lengths[last - 1]
+                        hits.append(
                             hit_of((start + begins[first], stop, base + first, name, section))
                         )
                     continue
                 starts.extend([start + begins[first] for _, first, _ in matches])
-                ends.extend([start + begins[end - 1] + lengths[end - 1] for _, _, end in matches])
+                ends.extend([start + begins[e - 1] + lengths[e - 1] for _, _, e in matches])
                 tokens.extend([base + first for _, first, _ in matches])
                 terms.extend([numbers[name] for name, _, _ in matches])
                 if bounds[2 * section] < 0:
                     bounds[2 * section] = len(terms) - len(matches)
                 bounds[2 * section + 1] = len(terms)
-        if sum(end - start for _, start, end, _ in pieces) > BATCH_CHARS:
-            # After a long document, a tokenizer made anew (in 2 to 5 ms, against seconds of
-            # judging): what the document taught it (30 MB for 2.5 MB of a code's sections)
-            # is not kept while it is judged.
-            renew_grown_tokenizer(self.language, limit=0)
+        scan.end_document()
         return [
             SectionHits(index, made[index])
             if index in made
@@ -714,8 +692,7 @@ def possible(pattern: Pattern, present: set[str] | frozenset[str]) -> bool:
     return all(possible(child, present) for child in pattern.all or pattern.near or [])
 
 
-BATCH_CHARS = 1_000_000  # text tokenized between two checks of the tokenizer's vocabulary
-LONG_DOCUMENT_WORDS = 5_000  # words the tokenizer may keep from one batch to the next
+BATCH_CHARS = 1_000_000  # text made flat at a time (see `_flat`)
 
 
 def _batches(

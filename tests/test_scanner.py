@@ -1,0 +1,140 @@
+"""The scanner splits text into the tokens spaCy's tokenizer makes, without spaCy."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ptcheck import scanner as scanning
+from ptcheck.language import pack_codes
+from ptcheck.matching import _flat
+from ptcheck.nlp import blank_pipeline
+from ptcheck.scanner import Scanner, scanner
+
+from .conftest import statutes
+
+# Special cases in English ("do", "n't"; "e.g."; "Mr."), and a smile that is one.
+CONTRACTIONS = (
+    "1. A person who (don't) recruits, e.g. by threats, can't say he won't— i.e. he's not "
+    "acting alone :) at 9 o'clock; Mr. Smith's gov't, \"ain't\" and y'all, (Dec.) etc.\n"
+)
+# Texts whose tokens depend on more than one run at a time: a Spanish special case holding
+# a space, and "]=" (a special case within the run "]=b") that spaCy leaves split because
+# ": ]" (another, across the space) is found first.
+ACROSS_RUNS = {
+    "es": "Los EE. UU. y EE.UU. firmaron.  Dos espacios\xa0y otro.",
+    "fr": "a: ]=b, l'exploitation d'autrui, aujourd'hui.",
+    "en": "a: ]=b and :) or :-) — \t done",
+}
+
+
+def spacy_tokens(language: str, text: str) -> list[tuple[int, int, str]]:
+    """(offset, length, lower-case form) of each token spaCy's tokenizer makes."""
+    return [(t.idx, len(t.text), t.lower_) for t in blank_pipeline(language).tokenizer(text)]
+
+
+def scanned(found: Scanner, text: str) -> list[tuple[int, int, str]]:
+    tokens = found.tokens(text)
+    return list(zip(tokens.starts, tokens.lengths, tokens.lowers, strict=True))
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """An empty cache folder, and no scanner made before."""
+    monkeypatch.setenv("PTCHECK_CACHE_DIR", str(tmp_path))
+    scanner.cache_clear()
+    yield tmp_path
+    scanner.cache_clear()
+
+
+def test_the_scanner_splits_every_statute_as_spacy_does_in_every_language(cache: Path) -> None:
+    """Every sample law and corpus statute, as read and as matching makes it flat, tokenized
+    by every pack's rules: built from spaCy the first time, then read from the cache."""
+    texts = [law.read_text(encoding="utf-8") for law in statutes()]
+    texts += [CONTRACTIONS, *ACROSS_RUNS.values()]
+    texts += [_flat(text) for text in texts]
+    compared = 0
+    for language in pack_codes():
+        built = scanner(language)
+        scanner.cache_clear()
+        restored = scanner(language)
+        assert restored is not built
+        for text in texts:
+            expected = spacy_tokens(language, text)
+            assert scanned(built, text) == expected, (language, text[:60])
+            assert scanned(restored, text) == expected, (language, text[:60])
+            compared += len(expected)
+    assert len(list(cache.glob("scanner-*.marshal"))) == len(pack_codes())
+    assert compared > 100_000
+
+
+def test_special_cases_across_runs_are_found_as_spacy_finds_them(cache: Path) -> None:
+    """The texts that need more than one run at a time do get the tokens that prove it."""
+    lowers = {
+        language: scanner(language).tokens(text).lowers for language, text in ACROSS_RUNS.items()
+    }
+    assert "ee. uu." in lowers["es"]
+    assert {"]", "="} <= set(lowers["fr"]) and "]=" not in lowers["fr"]
+    assert ":)" in lowers["en"] and "]=" not in lowers["en"]
+    alone = "]=b"  # the run alone: the special case within it is put in
+    assert scanner("en").tokens(alone).lowers == ["]=", "b"]
+    assert scanned(scanner("en"), alone) == spacy_tokens("en", alone)
+
+
+def test_strings_of_special_cases_punctuation_and_spaces_split_as_spacy_splits_them(
+    cache: Path,
+) -> None:
+    """Strings made at random of special cases, punctuation, digits, letters and spaces
+    (the same strings every run), in each language."""
+    pieces = list("aAé.,;:()[]{}'\"-–—/%$€§º°&*=?!¿¡«»“”’…0123456789  \xa0\t")
+    pieces += ["http://x.org", "n't", "'s", "art.", "núm.", "3.º", "10km", "l'", "-ce", "z.B."]
+    generator = random.Random(12)
+    for language in pack_codes():
+        found = scanner(language)
+        cases = sorted(found.specials)
+        for _ in range(400):
+            text = ""
+            for _ in range(generator.randint(1, 12)):
+                text += generator.choice(cases if generator.random() < 0.3 else pieces)
+                text += " " if generator.random() < 0.3 else ""
+            assert scanned(found, text) == spacy_tokens(language, text), (language, text)
+
+
+def test_the_contractions_sample_needs_special_cases(cache: Path) -> None:
+    """Without its special cases, English splits the sample otherwise (so leaving a case
+    out, or putting one in wrongly, would be seen)."""
+    rules = scanning._rules_of("en")
+    bare = Scanner({**rules, "specials": {}, "patterns": []})
+    with_cases = scanner("en").tokens(CONTRACTIONS).lowers
+    assert {"do", "n't", "ca", "e.g.", "mr.", ":)"} <= set(with_cases)
+    assert bare.tokens(CONTRACTIONS).lowers != with_cases
+
+
+def test_the_runs_remembered_are_bounded_and_forgetting_changes_no_token(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A code brings a new number in every line: the scanner keeps at most
+    CHUNKS_REMEMBERED runs while reading, and CHUNKS_KEPT_BETWEEN_DOCUMENTS after one."""
+    monkeypatch.setattr(scanning, "CHUNKS_REMEMBERED", 500)
+    monkeypatch.setattr(scanning, "CHUNKS_KEPT_BETWEEN_DOCUMENTS", 100)
+    found = scanner("en")
+    text = " ".join(f"{n}. Item {n};" for n in range(3_000))
+    pieces = [text[at : at + 2_000] for at in range(0, len(text), 2_000)]
+    for piece in pieces:
+        assert scanned(found, piece) == spacy_tokens("en", piece)
+        assert len(found._remembered) <= 500 + 2_000  # the limit, and one piece's runs
+    found.end_document()
+    assert len(found._remembered) <= 100
+
+
+def test_a_damaged_cache_is_built_again(cache: Path) -> None:
+    scanner("de")
+    (stored,) = cache.glob("scanner-de-*.marshal")
+    stored.write_bytes(stored.read_bytes()[:50])
+    scanner.cache_clear()
+    text = "Wer z.B. eine Person (§ 232 Abs. 1) anwirbt, wird bestraft."
+    assert scanned(scanner("de"), text) == spacy_tokens("de", text)
+    assert len(stored.read_bytes()) > 50  # written again
