@@ -117,17 +117,14 @@ def test_the_runs_remembered_are_bounded_and_forgetting_changes_no_token(
     cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A code brings a new number in every line: the scanner keeps at most
-    CHUNKS_REMEMBERED runs while reading, and CHUNKS_KEPT_BETWEEN_DOCUMENTS after one."""
+    CHUNKS_REMEMBERED runs and one text's more, and forgetting them changes no token."""
     monkeypatch.setattr(scanning, "CHUNKS_REMEMBERED", 500)
-    monkeypatch.setattr(scanning, "CHUNKS_KEPT_BETWEEN_DOCUMENTS", 100)
     found = scanner("en")
     text = " ".join(f"{n}. Item {n};" for n in range(3_000))
     pieces = [text[at : at + 2_000] for at in range(0, len(text), 2_000)]
     for piece in pieces:
         assert scanned(found, piece) == spacy_tokens("en", piece)
         assert len(found._remembered) <= 500 + 2_000  # the limit, and one piece's runs
-    found.end_document()
-    assert len(found._remembered) <= 100
 
 
 def test_a_damaged_cache_is_built_again(cache: Path) -> None:

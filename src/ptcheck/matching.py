@@ -594,7 +594,6 @@ class TermMatcher:
                 if bounds[2 * section] < 0:
                     bounds[2 * section] = len(terms) - len(matches)
                 bounds[2 * section + 1] = len(terms)
-        scan.end_document()
         return [
             SectionHits(index, made[index])
             if index in made

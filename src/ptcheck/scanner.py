@@ -24,11 +24,9 @@ from ptcheck.cache import cached_tables, compiled_form, from_compiled_form, vers
 
 _EXPRESSIONS = ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")
 _RUN = re.compile(r"\S+")  # a run between white space (`\s` is `str.isspace`, as in spaCy)
-# Runs whose tokens are kept: past the first number, all are forgotten at once; past the
-# second, at the end of a document (a batch's documents share their words, but few of a
-# long code's numbers: about 200 bytes a run).
+# Runs whose tokens are kept (about 370 bytes each in a code); past it, all are forgotten
+# at once: a batch's documents share their words, but a code's numbers seldom come back.
 CHUNKS_REMEMBERED = 20_000
-CHUNKS_KEPT_BETWEEN_DOCUMENTS = 20_000
 # A run's tokens: its lower-case form when it is one token, else the offsets, lengths and
 # lower-case forms of its tokens, and whether a special case was found among them.
 Entry = str | tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...], bool]
@@ -75,12 +73,6 @@ class Scanner:
         )
         self._remembered: dict[str, Entry] = {}
         self._split_runs: dict[str, list[str]] = {}  # a run's tokens before special cases
-
-    def end_document(self) -> None:
-        """Forget the runs met so far when there are many (see CHUNKS_KEPT_BETWEEN_DOCUMENTS)."""
-        if len(self._remembered) > CHUNKS_KEPT_BETWEEN_DOCUMENTS:
-            self._remembered.clear()
-        self._split_runs.clear()
 
     def tokens(self, text: str) -> Tokens:
         """The tokens of `text`, as spaCy's tokenizer gives them.
