@@ -17,19 +17,25 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-from collections.abc import Callable
+from itertools import accumulate, chain
+from operator import itemgetter
 from typing import Any
 
 from ptcheck.cache import cached_tables, compiled_form, from_compiled_form, version
 
 _EXPRESSIONS = ("prefix_search", "suffix_search", "infix_finditer", "token_match", "url_match")
-_RUN = re.compile(r"\S+")  # a run between white space (`\s` is `str.isspace`, as in spaCy)
-# Runs whose tokens are kept (about 370 bytes each in a code); past it, all are forgotten
-# at once: a batch's documents share their words, but a code's numbers seldom come back.
+# Runs whose tokens are kept (about 370 bytes each in a code), in two generations of at most
+# this many: a batch's documents share their words, but a code's numbers seldom come back.
 CHUNKS_REMEMBERED = 20_000
-# A run's tokens: its lower-case form when it is one token, else the offsets, lengths and
-# lower-case forms of its tokens, and whether a special case was found among them.
-Entry = str | tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...], bool]
+# The runs spaCy tokenizes one by one: text with the one space after it (which belongs
+# to its last token), and white space (`\s` is `str.isspace`, where spaCy splits).
+_RUNS = re.compile(r"\S+ ?|\s+")
+# A run's tokens: their lower-case forms, their lengths, how far each moves the offset on
+# (the last, with the space after the run), and whether a special case was found among them.
+Entry = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], bool]
+_LOWERS, _SIZES, _ADVANCES = (itemgetter(i) for i in range(3))
+_NOTHING = re.compile(r"(?!)")  # stands for a rule a language lacks
+_NO_CASES: dict[str, tuple[str, ...]] = {}
 
 
 class Tokens:
@@ -51,11 +57,12 @@ class Scanner:
 
     def __init__(self, rules: dict[str, Any]) -> None:
         found = {name: _restored(form) for name, form in rules["expressions"].items()}
-        self._prefix = _method(found.get("prefix_search"), "search")
-        self._suffix = _method(found.get("suffix_search"), "search")
-        self._infixes = _method(found.get("infix_finditer"), "finditer")
-        self._token_match = _method(found.get("token_match"), "match")
-        self._url_match = _method(found.get("url_match"), "match")
+        # A rule the language lacks is an expression that matches nothing.
+        self._prefix = found.get("prefix_search", _NOTHING).search
+        self._suffix = found.get("suffix_search", _NOTHING).search
+        self._infixes = found.get("infix_finditer", _NOTHING).finditer
+        self._token_match = found.get("token_match", _NOTHING).match
+        self._url_match = found.get("url_match", _NOTHING).match
         self.specials: dict[str, tuple[str, ...]] = {
             string: tuple(orths) for string, orths in rules["specials"].items()
         }
@@ -72,103 +79,93 @@ class Scanner:
             if any(c.isspace() for c in string) and not string.isspace()
         )
         self._remembered: dict[str, Entry] = {}
+        self._previous: dict[str, Entry] = {}  # the generation before (see `_entries`)
+        self._matched_runs: set[str] = set()  # runs remembered with a special case found
         self._split_runs: dict[str, list[str]] = {}  # a run's tokens before special cases
 
     def tokens(self, text: str) -> Tokens:
         """The tokens of `text`, as spaCy's tokenizer gives them.
 
-        Each run's tokens are made once and remembered. spaCy looks for special cases
-        across runs too, and a match across runs can keep one within a run from being
-        put in; a text where a run holds one, or where a special case holds white
-        space, is read again as a whole (`_exact`).
+        The text is cut into runs of white space and runs of the rest; each run's tokens
+        are made once and remembered, and a text's are put together from its runs' in C
+        (itertools), not run by run. spaCy looks for special cases across runs too, and a
+        match across runs can keep one within a run from being put in; a text where a run
+        holds one, or where a special case holds white space, is read again as a whole
+        (`_exact`).
         """
         if any(string in text for string in self._spaced):
             return self._exact(text)
-        matched = False
+        entries = self._entries(_RUNS.findall(text))
+        if entries is None:
+            return self._exact(text)
         made = Tokens()
-        starts, lengths, lowers = made.starts, made.lengths, made.lowers
+        made.lowers = list(chain.from_iterable(map(_LOWERS, entries)))
+        made.lengths = list(chain.from_iterable(map(_SIZES, entries)))
+        made.starts = list(accumulate(chain.from_iterable(map(_ADVANCES, entries)), initial=0))
+        made.starts.pop()  # where a token after the last would start
+        return made
+
+    def _entries(self, runs: list[str]) -> list[Entry] | None:
+        """The tokens of each run (made for those not remembered); None when a special case
+        was found within one of them (see `tokens`)."""
         remembered = self._remembered
-        if len(remembered) > CHUNKS_REMEMBERED:
-            remembered.clear()
-        end = 0  # where the last run ended
-        for run in _RUN.finditer(text):
-            start = run.start()
-            if start != end:  # white space: one space after a token is the token's own
-                skip = end + 1 if end and text[end] == " " else end
-                if skip < start:
-                    matched = self._add(text[skip:start], skip, made) or matched
-            end = run.end()
-            chunk = run.group()
-            entry = remembered.get(chunk)
+        missing = set(runs).difference(remembered)
+        if len(remembered) + len(missing) > CHUNKS_REMEMBERED:
+            # A new generation: the runs of the last one are taken back as they come again.
+            self._previous, remembered = remembered, {}
+            self._remembered = remembered
+            self._matched_runs.clear()
+            missing = set(runs)
+        previous = self._previous
+        for run in missing:
+            entry = previous.get(run)
             if entry is None:
-                entry = remembered[chunk] = self._entry(chunk)
-            if isinstance(entry, str):
-                starts.append(start)
-                lengths.append(end - start)
-                lowers.append(entry)
-            else:
-                offsets, sizes, forms, found = entry
-                matched = matched or found
-                starts.extend([start + offset for offset in offsets])
-                lengths.extend(sizes)
-                lowers.extend(forms)
-        if end != len(text):
-            skip = end + 1 if end and text[end] == " " else end
-            if skip < len(text):
-                matched = self._add(text[skip:], skip, made) or matched
-        return self._exact(text) if matched else made
+                entry = self._entry(run)
+            remembered[run] = entry
+            if entry[3]:
+                self._matched_runs.add(run)
+        if self._matched_runs and not self._matched_runs.isdisjoint(runs):
+            return None
+        return list(map(remembered.__getitem__, runs))
 
-    def _add(self, chunk: str, start: int, made: Tokens) -> bool:
-        """Add the tokens of a run of white space (rarely met: not remembered); True when
-        a special case was found among them."""
-        entry = self._entry(chunk)
-        if isinstance(entry, str):
-            entry = ((0,), (len(chunk),), (entry,), False)
-        made.starts.extend([start + offset for offset in entry[0]])
-        made.lengths.extend(entry[1])
-        made.lowers.extend(entry[2])
-        return entry[3]
-
-    def _entry(self, chunk: str) -> Entry:
-        """A run's tokens, special cases found within it included."""
-        split = self._split(chunk, True)
+    def _entry(self, run: str) -> Entry:
+        """A run's tokens, special cases found within it included. A space after a run of
+        text is the last token's own: it moves the offset on, and is no token."""
+        spaced = run.endswith(" ") and not run.isspace()
+        split = self._split(run[:-1] if spaced else run, True)
         orths, _ = self._matched(split)
-        if len(orths) == 1:
-            return orths[0].lower()
-        offsets = []
-        at = 0
-        for orth in orths:
-            offsets.append(at)
-            at += len(orth)
-        lowers = tuple(orth.lower() for orth in orths)
-        return tuple(offsets), tuple(map(len, orths)), lowers, orths != split
+        sizes = tuple(map(len, orths))
+        advances = (*sizes[:-1], sizes[-1] + 1) if spaced else sizes
+        return tuple(map(str.lower, orths)), sizes, advances, orths != split
 
     def _split(self, chunk: str, specials: bool) -> list[str]:
         """A run's tokens before special cases are looked for among them (spaCy's
         `_try_specials_and_cache`, `_split_affixes` and `_attach_tokens`)."""
-        if specials and chunk in self.specials:
-            return list(self.specials[chunk])
+        cases = self.specials if specials else _NO_CASES
+        if chunk in cases:
+            return list(cases[chunk])
+        token_match, prefix_search, suffix_search = self._token_match, self._prefix, self._suffix
         prefixes: list[str] = []
         suffixes: list[str] = []
         string = chunk
         last_size = -1
         while string and len(string) != last_size:
-            if self._token_match is not None and self._token_match(string):
-                break
-            if specials and string in self.specials:
+            if token_match(string) or string in cases:
                 break
             last_size = len(string)
-            pre_len = _length(self._prefix, string)
+            found = prefix_search(string)
+            pre_len = found.end() - found.start() if found else 0
             if pre_len:
                 prefix, minus_pre = string[:pre_len], string[pre_len:]
-                if minus_pre and specials and minus_pre in self.specials:
+                if minus_pre in cases:
                     string = minus_pre
                     prefixes.append(prefix)
                     break
-            suf_len = _length(self._suffix, string[pre_len:])
+            found = suffix_search(string[pre_len:])
+            suf_len = found.end() - found.start() if found else 0
             if suf_len:
                 suffix, minus_suf = string[-suf_len:], string[:-suf_len]
-                if minus_suf and specials and minus_suf in self.specials:
+                if minus_suf in cases:
                     string = minus_suf
                     suffixes.append(suffix)
                     break
@@ -184,8 +181,8 @@ class Scanner:
                 suffixes.append(suffix)
         tokens = prefixes
         if string:
-            if specials and string in self.specials:
-                tokens.extend(self.specials[string])
+            if string in cases:
+                tokens.extend(cases[string])
             else:
                 tokens.extend(self._core(string))
         tokens.extend(reversed(suffixes))
@@ -193,11 +190,7 @@ class Scanner:
 
     def _core(self, string: str) -> list[str]:
         """What is left once the affixes are split off: one token, or split at infixes."""
-        if (self._token_match is not None and self._token_match(string)) or (
-            self._url_match is not None and self._url_match(string)
-        ):
-            return [string]
-        if self._infixes is None:
+        if self._token_match(string) or self._url_match(string):
             return [string]
         tokens = []
         start = 0
@@ -290,22 +283,8 @@ class Scanner:
         return made
 
 
-def _length(search: Callable[[str], Any] | None, string: str) -> int:
-    """The length of what `search` finds in `string` (0: nothing)."""
-    if search is None:
-        return 0
-    match = search(string)
-    return match.end() - match.start() if match is not None else 0
-
-
-def _method(expression: re.Pattern[str] | None, name: str) -> Callable[..., Any] | None:
-    return getattr(expression, name) if expression is not None else None
-
-
-def _restored(form: dict[str, Any] | None) -> re.Pattern[str] | None:
+def _restored(form: dict[str, Any]) -> re.Pattern[str]:
     """An expression from its compiled form, compiled again where this Python cannot."""
-    if form is None:
-        return None
     if "code" in form:
         with contextlib.suppress(ValueError, TypeError, KeyError, RuntimeError):
             return from_compiled_form(form)
