@@ -135,3 +135,19 @@ def test_a_damaged_cache_is_built_again(cache: Path) -> None:
     text = "Wer z.B. eine Person (§ 232 Abs. 1) anwirbt, wird bestraft."
     assert scanned(scanner("de"), text) == spacy_tokens("de", text)
     assert len(stored.read_bytes()) > 50  # written again
+
+
+def test_a_run_longer_than_longest_run_is_split_piece_by_piece(cache: Path) -> None:
+    """spaCy's rules take quadratic time on a long run of punctuation; past LONGEST_RUN
+    characters a run is split in pieces of that length, each as spaCy splits it alone. Up
+    to that length (a long web address), the tokens are spaCy's."""
+    found = scanner("en")
+    size = scanning.LONGEST_RUN
+    address = "https://example.org/" + "a" * (size - 20)
+    assert scanned(found, address) == spacy_tokens("en", address) == [(0, size, address)]
+    pieces = ["(" * size, "(" * size, "(" * (size // 2) + "x)"]
+    tokens = found.tokens("".join(pieces))
+    expected = [lower for piece in pieces for lower in found.tokens(piece).lowers]
+    assert tokens.lowers == expected
+    assert tokens.starts == list(range(len(tokens.starts)))  # one character each
+    assert spacy_tokens("en", "".join(pieces))[-2:] == scanned(found, "".join(pieces))[-2:]

@@ -27,6 +27,11 @@ _EXPRESSIONS = ("prefix_search", "suffix_search", "infix_finditer", "token_match
 # Runs whose tokens are kept (about 370 bytes each in a code), in two generations of at most
 # this many: a batch's documents share their words, but a code's numbers seldom come back.
 CHUNKS_REMEMBERED = 20_000
+# spaCy splits off one prefix and one suffix at a time, searching the whole rest each time:
+# on a run of punctuation that is quadratic (8,000 "(" took 5 s). A run longer than this is
+# split in pieces of this length, where spaCy would take it whole: no statute we have holds
+# a run of over 21 characters, and a web address seldom one of over 100.
+LONGEST_RUN = 100
 # The runs spaCy tokenizes one by one: text with the one space after it (which belongs
 # to its last token), and white space (`\s` is `str.isspace`, where spaCy splits).
 _RUNS = re.compile(r"\S+ ?|\s+")
@@ -132,11 +137,22 @@ class Scanner:
         """A run's tokens, special cases found within it included. A space after a run of
         text is the last token's own: it moves the offset on, and is no token."""
         spaced = run.endswith(" ") and not run.isspace()
-        split = self._split(run[:-1] if spaced else run, True)
+        split = self._split_long(run[:-1] if spaced else run)
         orths, _ = self._matched(split)
         sizes = tuple(map(len, orths))
         advances = (*sizes[:-1], sizes[-1] + 1) if spaced else sizes
         return tuple(map(str.lower, orths)), sizes, advances, orths != split
+
+    def _split_long(self, run: str) -> list[str]:
+        """A run's tokens before special cases are looked for among them; a run longer than
+        LONGEST_RUN is split piece by piece (see there)."""
+        if len(run) <= LONGEST_RUN:
+            return self._split(run, True)
+        return [
+            token
+            for at in range(0, len(run), LONGEST_RUN)
+            for token in self._split(run[at : at + LONGEST_RUN], True)
+        ]
 
     def _split(self, chunk: str, specials: bool) -> list[str]:
         """A run's tokens before special cases are looked for among them (spaCy's
@@ -270,7 +286,7 @@ class Scanner:
         for start, run in _runs(text):
             split = split_runs.get(run)
             if split is None:
-                split = split_runs[run] = self._split(run, True)
+                split = split_runs[run] = self._split_long(run)
             for orth in split:
                 orths.append(orth)
                 starts.append(start)
