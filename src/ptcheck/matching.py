@@ -40,7 +40,9 @@ from ptcheck.nlp import (
 from ptcheck.scanner import scanner
 from ptcheck.structure import Structure
 
-CHUNK_CHARS = 200_000  # spaCy refuses very long docs; long sections are read in pieces
+# Long sections are read in pieces of at most this many characters (once spaCy's limit;
+# kept, for `near` never reaches from one piece into the next, see `_pieces`).
+CHUNK_CHARS = 200_000
 LONG_SECTION = 10_000  # characters: a section this long holds some hundreds of hits
 # Punctuation, read as a space where words are looked up. A substitution over this class
 # of characters is 4 times faster than str.translate on a text that is not all ASCII.

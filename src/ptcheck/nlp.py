@@ -1,4 +1,4 @@
-"""The spaCy side: blank tokenizers and checklist phrases expanded to every inflection.
+"""The spaCy side: blank pipelines, and checklist phrases expanded to every inflection.
 
 No statistical model is used (none can be downloaded). Instead each phrase of a checklist
 is expanded once to all its surface forms with the lemma tables of spacy-lookups-data
