@@ -313,4 +313,26 @@ def test_long_sections_made_at_once_and_short_ones_packed_give_the_same_hits(
         )
     assert answers[0][:2] == answers[1][:2] == answers[2][:2]
     assert sum(map(len, answers[0][1])) > 100
+    # and every view holds its hits in order, each term's too
+    assert all(found == sorted(found) for terms in answers[0][0] for found in terms)
+    assert all(view._ordered is view._given for view in views if view)
     assert answers[0][2] == {True} and answers[1][2] == {False} and answers[2][2] == {True, False}
+
+
+def test_a_view_of_all_of_a_view_s_hits_in_order_is_that_view() -> None:
+    """`keeping` and `slice` give back the view itself when they would hold all its hits in
+    its order (its questions are then answered once), and a view of their own otherwise."""
+    hits = [
+        Hit(0, 6, 0, "act", 0),
+        Hit(0, 12, 0, "act_long", 0),
+        Hit(20, 25, 4, "person", 0),
+    ]
+    view = SectionHits(0, hits, ordered=True)
+    assert view.keeping(list(hits)) is view
+    assert view.slice(0, 100) is view
+    part = view.slice(0, 10)
+    assert part is not view and part.by_term_hits() == hits[:2]
+    assert view.keeping(hits[1:]).by_term_hits() == hits[1:]
+    given = SectionHits(0, [hits[2], hits[0], hits[1]])  # not in order
+    assert given.keeping(sorted(hits)) is not given
+    assert given.keeping(sorted(hits)).by_term_hits() == hits

@@ -101,6 +101,7 @@ def _shared(bits: int) -> int:
 
 _START = operator.itemgetter(0)  # a hit's start
 _TERM = operator.itemgetter(3)  # a hit's term
+_MATCH_ORDER = operator.itemgetter(1, 2, 0)  # a match's first token, end token and term
 GROUPED_FROM = 256  # hits: a larger view is grouped by term at once (see SectionHits.of)
 
 
@@ -267,13 +268,21 @@ class SectionHits:
                 self._ordered = self._given
         return self._given
 
+    def keeping(self, kept: list[Hit]) -> SectionHits:
+        """A view of `kept`, some of these hits in order: this view itself when they are all
+        of them and it holds them in order (its questions are then answered once; a statute
+        on one line was read by eight views of the same 540,000 hits)."""
+        if len(kept) == self._size() and self._given is not None and self._ordered is self._given:
+            return self
+        return SectionHits(self.section, kept, ordered=True)
+
     def slice(self, start: int, end: int) -> SectionHits:
         """The hits that start in start..end, as a view of their own (kept packed when these
         are: a definition read only for its terms is never unpacked)."""
         if self._given is None:
             assert self._packed is not None
             return SectionHits.packed(self.section, self._packed.between(start, end), True)
-        return SectionHits(self.section, self.between(start, end), ordered=True)
+        return self.keeping(self.between(start, end))
 
     @property
     def term_bits(self) -> int:
@@ -332,7 +341,9 @@ class SectionHits:
     def by_term_hits(self) -> list[Hit]:
         """Every hit, in document order (computed once: the hits do not change)."""
         if self._ordered is None:
-            self._ordered = sorted(self._hits)
+            hits = self._hits  # unpacked: then in order, when they were kept in order
+            if self._ordered is None:
+                self._ordered = sorted(hits)
         return self._ordered
 
     def _bounds(self, start: int, end: int) -> tuple[int, int]:
@@ -580,6 +591,9 @@ class TermMatcher:
                 matches = self.index.matches(found.lowers)
                 if not matches:
                     continue
+                # In the order of their `Hit`s (start, end, term), so that every view of a
+                # section holds its hits in order, whether made now or kept as numbers.
+                matches.sort(key=_MATCH_ORDER)
                 begins, lengths = found.starts, found.lengths
                 if section in long:
                     hits = made.setdefault(section, [])
@@ -597,10 +611,12 @@ class TermMatcher:
                     bounds[2 * section] = len(terms) - len(matches)
                 bounds[2 * section + 1] = len(terms)
         return [
-            SectionHits(index, made[index])
+            SectionHits(index, made[index], ordered=True)
             if index in made
             else SectionHits.packed(
-                index, PackedHits(names, numbers, columns, bounds[2 * index], bounds[2 * index + 1])
+                index,
+                PackedHits(names, numbers, columns, bounds[2 * index], bounds[2 * index + 1]),
+                ordered=True,
             )
             if bounds[2 * index] >= 0
             else SectionHits(index, ())

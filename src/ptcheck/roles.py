@@ -62,7 +62,7 @@ class Roles:
                 }
                 for start, end in self._penalty_subtrees(index, ordered, penalty):
                     dropped.update(hits.between(start, end))
-                hits = SectionHits(index, [h for h in ordered if h not in dropped], ordered=True)
+                hits = hits.keeping([h for h in ordered if h not in dropped])
             self._elements[index] = hits
         return self._elements[index]
 
@@ -77,7 +77,7 @@ class Roles:
         spans = self.purpose_spans(hits.section)
         if not spans:
             return hits
-        return SectionHits(hits.section, outside_spans(hits.by_term_hits(), spans), ordered=True)
+        return hits.keeping(outside_spans(hits.by_term_hits(), spans))
 
     def outside_clearing(self, hits: SectionHits, clearing: Pattern) -> SectionHits:
         """The hits less those of sentences that say what is not required: a sentence
@@ -97,7 +97,7 @@ class Roles:
                 cleared.append((start, end))
         if not cleared:
             return hits
-        return SectionHits(hits.section, outside_spans(hits.by_term_hits(), cleared), ordered=True)
+        return hits.keeping(outside_spans(hits.by_term_hits(), cleared))
 
     def purpose_spans(self, index: int) -> list[tuple[int, int]]:
         """From each purpose frame to the end of its sentence, or to what reopens the
@@ -186,7 +186,7 @@ class Roles:
             if low == own_end:
                 continue
             # The lead-in sets a penalty, and nothing under it states an act.
-            if evaluate(penalty, SectionHits(index, ordered[low:high], ordered=True)) is not None:
+            if evaluate(penalty, self.hits[index].keeping(ordered[low:high])) is not None:
                 spans.append((provision.start, end))
         return spans
 
