@@ -125,7 +125,13 @@ class PackedHits:
     __slots__ = ("_ordered", "columns", "high", "low", "names", "numbers")
 
     def __init__(
-        self, names: list[str], numbers: dict[str, int], columns: Columns, low: int, high: int
+        self,
+        names: list[str],
+        numbers: dict[str, int],
+        columns: Columns,
+        low: int,
+        high: int,
+        in_order: bool = False,
     ) -> None:
         self.names = names  # term number -> term name (shared by every section)
         self.numbers = numbers  # term name -> term number (shared)
@@ -133,7 +139,7 @@ class PackedHits:
         self.low = low
         self.high = high
         # True: in document order; otherwise None until asked, then a copy in that order.
-        self._ordered: PackedHits | bool | None = None
+        self._ordered: PackedHits | bool | None = True if in_order else None
 
     def __len__(self) -> int:
         return self.high - self.low
@@ -185,9 +191,7 @@ class PackedHits:
         starts = ordered.columns[0]
         low = bisect.bisect_left(starts, start, ordered.low, ordered.high)
         high = bisect.bisect_left(starts, end, low, ordered.high)
-        part = PackedHits(self.names, self.numbers, ordered.columns, low, high)
-        part._ordered = True
-        return part
+        return PackedHits(self.names, self.numbers, ordered.columns, low, high, in_order=True)
 
     def _in_order(self) -> PackedHits:
         """These hits, or (rarely) a copy of them, in document order."""
@@ -201,9 +205,9 @@ class PackedHits:
             columns = new_columns()
             for column, values in zip(columns, zip(*sorted(rows), strict=True), strict=True):
                 column.extend(values)
-            copy = PackedHits(self.names, self.numbers, columns, 0, len(rows))
-            copy._ordered = True
-            self._ordered = copy
+            self._ordered = PackedHits(
+                self.names, self.numbers, columns, 0, len(rows), in_order=True
+            )
         assert isinstance(self._ordered, PackedHits)
         return self._ordered
 
@@ -615,7 +619,9 @@ class TermMatcher:
             if index in made
             else SectionHits.packed(
                 index,
-                PackedHits(names, numbers, columns, bounds[2 * index], bounds[2 * index + 1]),
+                PackedHits(
+                    names, numbers, columns, bounds[2 * index], bounds[2 * index + 1], in_order=True
+                ),
                 ordered=True,
             )
             if bounds[2 * index] >= 0
