@@ -231,13 +231,13 @@ def test_a_pattern_s_required_terms_are_one_set_per_term_it_cannot_do_without() 
 
 
 def _packed(section: int, rows: list[Hit], names: list[str], before: int = 0) -> SectionHits:
-    """A section's hits packed as `section_hits` packs them: rows of document-wide columns
-    (`before` rows of another section come first)."""
+    """A section's hits packed as `section_hits` packs them: rows of document-wide columns,
+    in order (`before` rows of another section come first)."""
     from ptcheck.matching import PackedHits, new_columns
 
     numbers = {name: number for number, name in enumerate(names)}
     columns = new_columns()
-    for hit in [Hit(k, k + 1, k, names[0], section - 1) for k in range(before)] + rows:
+    for hit in [Hit(k, k + 1, k, names[0], section - 1) for k in range(before)] + sorted(rows):
         for column, value in zip(columns, (*hit[:3], numbers[hit.term]), strict=True):
             column.append(value)
     packed = PackedHits(names, numbers, columns, before, before + len(rows))
@@ -246,7 +246,7 @@ def _packed(section: int, rows: list[Hit], names: list[str], before: int = 0) ->
 
 def test_packed_hits_answer_every_question_as_the_hits_themselves_do() -> None:
     """Hits kept as numbers (until a question needs them as Hits) give the same terms, the
-    same hits of each term in the order given, the same slices and covered hits; a hit made
+    same hits of each term in order, the same slices and covered hits; a hit made
     for one term's question is the hit the whole section is later unpacked to."""
     import random
 
@@ -262,7 +262,7 @@ def test_packed_hits_answer_every_question_as_the_hits_themselves_do() -> None:
             rows.append(
                 Hit(start, start + chooser.randrange(1, 30), start // 5, chooser.choice(names), 3)
             )
-        plain = SectionHits(3, list(rows))
+        plain = SectionHits(3, sorted(rows))
         # Each question asked of a packed view that has not been unpacked yet.
         assert _packed(3, rows, names, before=7).term_bits == plain.term_bits
         for term in (*names, "force"):

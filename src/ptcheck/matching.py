@@ -116,30 +116,20 @@ def new_columns() -> Columns:
 
 class PackedHits:
     """Hits kept as numbers: the rows low..high of columns shared by a whole document
-    (26 bytes a hit, where a `Hit` with its numbers takes about 160).
-
-    Term numbers follow the order of the term names, so ordering the rows orders them as
-    the `Hit` tuples of one section are ordered.
+    (26 bytes a hit, where a `Hit` with its numbers takes about 160), in the order of
+    their `Hit`s (term numbers follow the order of the term names).
     """
 
-    __slots__ = ("_ordered", "columns", "high", "low", "names", "numbers")
+    __slots__ = ("columns", "high", "low", "names", "numbers")
 
     def __init__(
-        self,
-        names: list[str],
-        numbers: dict[str, int],
-        columns: Columns,
-        low: int,
-        high: int,
-        in_order: bool = False,
+        self, names: list[str], numbers: dict[str, int], columns: Columns, low: int, high: int
     ) -> None:
         self.names = names  # term number -> term name (shared by every section)
         self.numbers = numbers  # term name -> term number (shared)
         self.columns = columns
         self.low = low
         self.high = high
-        # True: in document order; otherwise None until asked, then a copy in that order.
-        self._ordered: PackedHits | bool | None = True if in_order else None
 
     def __len__(self) -> int:
         return self.high - self.low
@@ -148,17 +138,14 @@ class PackedHits:
         """One column's rows low..high, read in place (a slice of the array would copy it)."""
         return memoryview(self.columns[number])[self.low : self.high]
 
-    def _rows(self) -> Iterator[tuple[int, int, int, int]]:
-        return zip(*map(self._column, range(4)), strict=True)
-
     def term_bits(self) -> int:
         """The terms that occur, as the sum of their bits (see `_TERM_BITS`)."""
         names = self.names
         return _shared(sum(_TERM_BITS[names[number]] for number in set(self._column(3))))
 
     def unpack(self, section: int, made: dict[str, list[Hit]]) -> list[Hit]:
-        """The hits, in the order they were added; those of the terms in `made` (their hits
-        made already, in that order) are taken from there, not made twice."""
+        """The hits, in order; those of the terms in `made` (their hits made already, in
+        order) are taken from there, not made twice."""
         starts, ends, tokens, terms = map(self._column, range(4))
         names = map(self.names.__getitem__, terms)
         fields = zip(starts, ends, tokens, names, itertools.repeat(section))
@@ -178,7 +165,7 @@ class PackedHits:
                 at += 1
 
     def of(self, term: str, section: int) -> list[Hit]:
-        """The hits of one term, in the order they were added."""
+        """The hits of one term, in order."""
         starts, ends, tokens, _ = self.columns
         return [
             hit_of((starts[at], ends[at], tokens[at], term, section))
@@ -186,30 +173,11 @@ class PackedHits:
         ]
 
     def between(self, start: int, end: int) -> PackedHits:
-        """The hits that start in start..end, in document order (a bisect)."""
-        ordered = self._in_order()
-        starts = ordered.columns[0]
-        low = bisect.bisect_left(starts, start, ordered.low, ordered.high)
-        high = bisect.bisect_left(starts, end, low, ordered.high)
-        return PackedHits(self.names, self.numbers, ordered.columns, low, high, in_order=True)
-
-    def _in_order(self) -> PackedHits:
-        """These hits, or (rarely) a copy of them, in document order."""
-        if self._ordered is True:
-            return self
-        if self._ordered is None:
-            rows = list(self._rows())
-            if not any(a > b for a, b in itertools.pairwise(rows)):
-                self._ordered = True
-                return self
-            columns = new_columns()
-            for column, values in zip(columns, zip(*sorted(rows), strict=True), strict=True):
-                column.extend(values)
-            self._ordered = PackedHits(
-                self.names, self.numbers, columns, 0, len(rows), in_order=True
-            )
-        assert isinstance(self._ordered, PackedHits)
-        return self._ordered
+        """The hits that start in start..end (a bisect)."""
+        starts = self.columns[0]
+        low = bisect.bisect_left(starts, start, self.low, self.high)
+        high = bisect.bisect_left(starts, end, low, self.high)
+        return PackedHits(self.names, self.numbers, self.columns, low, high)
 
 
 _NONE_COVERED: frozenset[Hit] = frozenset()
@@ -229,7 +197,6 @@ class SectionHits:
         "_ordered",
         "_outside",
         "_packed",
-        "_packed_ordered",
         "_terms",
         "section",
     )
@@ -238,7 +205,6 @@ class SectionHits:
         self.section = section
         self._given: list[Hit] | None = hits if isinstance(hits, list) else list(hits)
         self._packed: PackedHits | None = None
-        self._packed_ordered = False
         self._ordered: list[Hit] | None = self._given if ordered else None
         self._terms: int | None = None
         self._of: dict[str, list[Hit]] | None = None
@@ -246,19 +212,18 @@ class SectionHits:
         self._outside: dict[tuple[int, int], SectionHits] | None = None
 
     @classmethod
-    def packed(cls, section: int, packed: PackedHits, ordered: bool = False) -> SectionHits:
+    def packed(cls, section: int, packed: PackedHits) -> SectionHits:
         """The hits of a section kept as numbers until a question needs them as Hits.
 
         A section whose terms cannot match a pattern (most of a long code) is answered
         from its term bits alone and never unpacked.
         """
         if not packed:
-            return cls(section, [], ordered)
+            return cls(section, [], ordered=True)
         view = cls(section, [])
         view._given = view._ordered = None
         view._packed = packed
         view._terms = packed.term_bits()
-        view._packed_ordered = ordered
         return view
 
     @property
@@ -268,8 +233,7 @@ class SectionHits:
             assert self._packed is not None
             self._given = self._packed.unpack(self.section, self._of or {})
             self._packed = None  # slices are taken from the hits from now on
-            if self._packed_ordered:
-                self._ordered = self._given
+            self._ordered = self._given
         return self._given
 
     def keeping(self, kept: list[Hit]) -> SectionHits:
@@ -285,7 +249,7 @@ class SectionHits:
         are: a definition read only for its terms is never unpacked)."""
         if self._given is None:
             assert self._packed is not None
-            return SectionHits.packed(self.section, self._packed.between(start, end), True)
+            return SectionHits.packed(self.section, self._packed.between(start, end))
         return self.keeping(self.between(start, end))
 
     @property
@@ -618,11 +582,7 @@ class TermMatcher:
             SectionHits(index, made[index], ordered=True)
             if index in made
             else SectionHits.packed(
-                index,
-                PackedHits(
-                    names, numbers, columns, bounds[2 * index], bounds[2 * index + 1], in_order=True
-                ),
-                ordered=True,
+                index, PackedHits(names, numbers, columns, bounds[2 * index], bounds[2 * index + 1])
             )
             if bounds[2 * index] >= 0
             else SectionHits(index, ())
