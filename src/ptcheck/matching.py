@@ -309,7 +309,7 @@ class SectionHits:
     def by_term_hits(self) -> list[Hit]:
         """Every hit, in document order (computed once: the hits do not change)."""
         if self._ordered is None:
-            hits = self._hits  # unpacked: then in order, when they were kept in order
+            hits = self._hits  # a packed view, once unpacked, holds them in order
             if self._ordered is None:
                 self._ordered = sorted(hits)
         return self._ordered
