@@ -427,7 +427,7 @@ def test_ctrl_c_at_any_moment_ends_every_process(tmp_path: Path, fraction: float
 
 @pytest.mark.parametrize("begun", [False, True])
 def test_ctrl_c_while_modules_load_ends_the_command_quietly(tmp_path: Path, begun: bool) -> None:
-    """Ctrl-C inside an import (the first half second of every run: typer, then spaCy)
+    """Ctrl-C inside an import (the first quarter second of every run: typer and the rest)
     ends the command at once with 130, and prints neither a traceback nor "Exception
     ignored" (Python's own handler did both, and the second lost the interrupt). Once a
     batch has begun its documents, it raises KeyboardInterrupt there too: the batch must

@@ -65,8 +65,7 @@ class Analyzer:
     def _judged(self, text: str, language: str) -> Judged:
         """The item results of a text, and what the summary says of its offences."""
         structure = parse_structure(text, language)
-        hits = self.matcher(language).section_hits(structure)
-        judge = Judge(self.checklist, structure, hits)
+        judge = Judge(self.checklist, structure, self.matcher(language).section_hits(structure))
         return Judged(
             judge.results(),
             judge.warnings(),

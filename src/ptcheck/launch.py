@@ -1,9 +1,10 @@
 """The `ptcheck` command's entry point: Ctrl-C is handled before anything else loads.
 
 Python's own handler raises KeyboardInterrupt wherever the main thread is. While the command
-line's modules load (typer, then spaCy: the first half second of every run), that is inside
-the import machinery: a Ctrl-C there printed a traceback, or "Exception ignored in ... cb"
-when it fell in a module lock's callback (the interrupt was then lost). Until a batch
+line's modules load (typer, pydantic and ptcheck's own: the first quarter second of every
+run; spaCy too, the first time), that is inside the import machinery: a Ctrl-C there printed
+a traceback, or "Exception ignored in ... cb" when it fell in a module lock's callback (the
+interrupt was then lost). Until a batch
 begins its documents (`work_begins`), nothing is computed that an interrupt must keep, so a
 Ctrl-C inside an import ends the command at once, quietly, with the status of Ctrl-C.
 Everywhere else, and everywhere once a batch has begun, Ctrl-C raises KeyboardInterrupt as
