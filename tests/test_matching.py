@@ -6,8 +6,11 @@ import hashlib
 import os
 import subprocess
 import sys
+from unittest.mock import patch
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ptcheck.matching import Hit, SectionHits
 
@@ -45,6 +48,56 @@ def test_a_hit_of_another_term_covers_when_the_widest_is_of_the_same_term() -> N
     # far is a child, but the person hit around 5..12 is what covers it.
     hits = [_hit(0, 30, "child"), _hit(1, 20, "person"), _hit(5, 12, "child")]
     assert SectionHits(0, hits).covered(frozenset({"child", "person"})) == {hits[1], hits[2]}
+
+
+def _covered_by_definition(hits: list[Hit], family: frozenset[str]) -> set[Hit]:
+    """The hits of `family` lying inside a strictly longer hit of another of its terms."""
+    members = [h for h in hits if h.term in family]
+    return {
+        h
+        for h in members
+        if any(
+            g.term != h.term
+            and g.start <= h.start
+            and g.end >= h.end
+            and g.end - g.start > h.end - h.start
+            for g in members
+        )
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.integers(1, 12), st.sampled_from("abcd")), max_size=80
+    )
+)
+def test_covered_hits_are_those_of_the_definition_hit_by_hit_and_on_arrays(
+    spans: list[tuple[int, int, str]],
+) -> None:
+    """A large view works `covered` out on arrays, a small one hit by hit: both find the
+    hits inside a longer hit of another family term, nested, sharing starts or ends."""
+    from ptcheck import matching
+
+    hits = sorted({_hit(start, start + length, term) for start, length, term in spans})
+    family = frozenset("abc")  # "d" is another term, in no family
+    expected = _covered_by_definition(hits, family)
+    assert SectionHits(0, hits[::-1]).covered(family) == expected
+    with patch.object(matching, "COVERED_ON_ARRAYS", 0):
+        assert SectionHits(0, hits, ordered=True).covered(family) == expected
+
+
+def test_a_large_view_works_covered_out_on_arrays() -> None:
+    """Past COVERED_ON_ARRAYS hits the arrays are made (and give what the definition says)."""
+    from ptcheck.matching import COVERED_ON_ARRAYS
+
+    hits = [_hit(10 * k, 10 * k + 8, "person") for k in range(COVERED_ON_ARRAYS)]
+    hits += [_hit(10 * k + 2, 10 * k + 6, "child") for k in range(0, COVERED_ON_ARRAYS, 7)]
+    hits.sort()
+    view = SectionHits(0, hits, ordered=True)
+    family = frozenset({"person", "child"})
+    assert view.covered(family) == _covered_by_definition(hits, family) != set()
+    assert view._arrays is not None
 
 
 def test_a_term_s_hits_come_in_the_order_given_and_an_absent_term_has_none() -> None:

@@ -15,11 +15,14 @@ Elements are the hits in no such role; means are read from elements outside purp
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.matching import Hit, SectionHits, evaluate, possible
 from ptcheck.structure import Structure
+
+_START = operator.itemgetter(0)  # a hit's start
 
 ACT_AFTER_FRAME = 2  # "for the purpose of [the] transporting": the act the purpose names
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -228,17 +231,19 @@ class Roles:
 
 
 def outside_spans(hits: list[Hit], spans: list[tuple[int, int]]) -> list[Hit]:
-    """The hits (in order) whose start lies in none of the spans (merged, then bisected)."""
+    """The hits (in order) whose start lies in none of the spans: the spans merged, each
+    found by a bisect, and the hits between them kept by the slice (no step per hit)."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
-    starts = [start for start, _ in merged]
-    kept = []
-    for hit in hits:
-        at = bisect.bisect_right(starts, hit.start) - 1
-        if at < 0 or hit.start >= merged[at][1]:
-            kept.append(hit)
+    kept: list[Hit] = []
+    at = 0
+    for start, end in merged:
+        low = bisect.bisect_left(hits, start, at, key=_START)
+        kept += hits[at:low]
+        at = bisect.bisect_left(hits, end, low, key=_START)
+    kept += hits[at:]
     return kept
