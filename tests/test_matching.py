@@ -175,6 +175,55 @@ def test_a_limb_s_views_share_one_copy_of_each_moved_hit() -> None:
     ]
 
 
+_LIMBED = """Section 1. Interpretation
+In this Act, "exploitation" includes forced labour.
+
+Section 4. Trafficking in persons
+(1) A person who recruits, transports or harbours another person by means of
+(a) the threat or use of force; or
+(b) fraud or deception,
+for the purpose of exploitation{ending}
+"""
+
+
+@pytest.mark.parametrize(
+    ("ending", "hits_are_words", "means_are_hits"),
+    [
+        # The penalty in a subsection of its own: no limb holds penalty words; the purpose
+        # lies in the second limb's spans.
+        (
+            ", commits an offence.\n(2) A person who commits an offence under subsection (1)"
+            " is liable to imprisonment for 20 years.",
+            [True, True],
+            [True, False],
+        ),
+        # The penalty in the sentence of the second limb: its elements leave it out.
+        (" commits an offence and is liable to imprisonment for 20 years.", [True, False], None),
+    ],
+)
+def test_a_limb_s_views_of_the_same_hits_are_one_view(
+    ending: str, hits_are_words: list[bool], means_are_hits: list[bool] | None
+) -> None:
+    """A limb's elements (its hits) are its words when none of these were left out, and so
+    are its means when no purpose lies in its spans: one view, its questions answered once."""
+    from ptcheck.analysis import Analyzer
+    from ptcheck.checklist import load_checklist
+    from ptcheck.judgement import Judge
+    from ptcheck.structure import parse_structure
+
+    analyzer = Analyzer(load_checklist(), "en")
+    structure = parse_structure(_LIMBED.format(ending=ending), "en")
+    judge = Judge(analyzer.checklist, structure, analyzer.matcher("en").section_hits(structure))
+    limbs = judge.regions.limbs
+    assert [limb.hits is limb.words for limb in limbs] == hits_are_words
+    for limb in limbs:
+        words, hits = limb.words.by_term_hits(), limb.hits.by_term_hits()
+        assert set(hits) <= set(words) and (len(hits) == len(words)) == (limb.hits is limb.words)
+        assert set(limb.means.by_term_hits()) <= set(hits)
+    if means_are_hits is not None:
+        assert [limb.means is limb.hits for limb in limbs] == means_are_hits
+
+
 def test_a_long_section_gives_each_term_s_hits_and_covered_hits_as_a_short_one_does() -> None:
     """A view of more than GROUPED_FROM hits is grouped by term at once; what it answers is
     what a short view of the same hits answers."""

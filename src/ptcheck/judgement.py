@@ -302,16 +302,7 @@ class Judge:
             return [(u.hits, [self._definition_place(u)]) for u in self._offence_definitions()]
         shared = self._shared(lambda index: self.roles.elements(index))
         return [
-            (
-                SectionHits(
-                    limb.section,
-                    [
-                        *limb.hits.by_term_hits(),
-                        *_beyond(shared[limb.section], limb).by_term_hits(),
-                    ],
-                ),
-                self._limb_evidence(limb),
-            )
+            (_joined(limb.hits, _beyond(shared[limb.section], limb)), self._limb_evidence(limb))
             for limb in limbs
         ]
 
@@ -390,6 +381,12 @@ class Judge:
             requirement=" ".join(item.requirement.split()),
             guidance=" ".join(item.guidance.split()),
         )
+
+
+def _joined(first: SectionHits, second: SectionHits) -> SectionHits:
+    """The hits of two views of one section, as one view: those of `first`, then those of
+    `second` (a term's first hit is its first in `first`)."""
+    return SectionHits(first.section, [*first.by_term_hits(), *second.by_term_hits()])
 
 
 def _beyond(shared: SectionHits, limb: Limb) -> SectionHits:

@@ -301,6 +301,10 @@ class SectionHits:
         """How many hits the section holds."""
         return len(self._given) if self._given is not None else len(self._packed or ())
 
+    def __len__(self) -> int:
+        """How many hits the view holds."""
+        return self._size()
+
     def __bool__(self) -> bool:
         """True when the section holds any hit."""
         return self._packed is not None or bool(self._given)

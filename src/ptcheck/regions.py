@@ -124,13 +124,14 @@ class Limb:
 
     @functools.cached_property
     def hits(self) -> SectionHits:
-        """Its elements: penalty words left out."""
-        return self._within(self._finder.roles.elements(self.section))
+        """Its elements: penalty words left out (its `words` when none lie in its spans)."""
+        return self._within(self._finder.roles.elements(self.section), self.words)
 
     @functools.cached_property
     def means(self) -> SectionHits:
-        """Its elements outside the purpose: where a means can be stated."""
-        return self._within(self._finder.roles.means_hits(self.section))
+        """Its elements outside the purpose: where a means can be stated (its `hits` when
+        no purpose lies in its spans)."""
+        return self._within(self._finder.roles.means_hits(self.section), self.hits)
 
     @functools.cached_property
     def words(self) -> SectionHits:
@@ -168,12 +169,19 @@ class Limb:
                 moved.append(None)
         return moved
 
-    def _within(self, hits: SectionHits) -> SectionHits:
+    def _within(self, hits: SectionHits, wider: SectionHits | None = None) -> SectionHits:
+        """The hits of `hits` in its spans, moved to its token positions: `wider` itself when
+        they are all of its hits (a subset of them; its questions are then answered once)."""
         kept: list[Hit] = []
         for (a, b), moved in zip(self.spans, self._moved, strict=True):
             part = hits.between(a, b)
             kept += part if moved is None else moved.copies_of(part)
-        return SectionHits(self.section, kept)
+        if wider is not None and len(kept) == len(wider):
+            return wider
+        # In order when the spans are (in order, apart); otherwise a term's hits come in the
+        # order of the spans, as its evidence always has.
+        ordered = all(end <= start for (_, end), (start, _) in itertools.pairwise(self.spans))
+        return SectionHits(self.section, kept, ordered=ordered)
 
 
 class _Moved(NamedTuple):
