@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ptcheck.matching import Hit, SectionHits
+from ptcheck.hits import Hit, SectionHits
 
 from .conftest import SAMPLE_LAWS
 
@@ -31,14 +31,16 @@ def test_a_longer_hit_of_another_term_covers_a_shorter_one_whatever_the_order() 
         _hit(10, 14, "accomplice"),
     ]
     for ordering in (hits, hits[::-1], hits[1::2] + hits[::2]):
-        section = SectionHits(0, ordering)
+        section = SectionHits.from_hits(0, ordering)
         covered = section.covered(frozenset({"aid_abet", "accomplice"}))
         assert covered == {hits[2], hits[3]}
 
 
 def test_a_hit_is_not_covered_by_its_own_term_or_by_an_equal_span() -> None:
-    section = SectionHits(0, [_hit(0, 20, "child"), _hit(0, 8, "child"), _hit(30, 38, "person")])
-    section_two = SectionHits(0, [_hit(0, 8, "child"), _hit(0, 8, "person")])
+    section = SectionHits.from_hits(
+        0, [_hit(0, 20, "child"), _hit(0, 8, "child"), _hit(30, 38, "person")]
+    )
+    section_two = SectionHits.from_hits(0, [_hit(0, 8, "child"), _hit(0, 8, "person")])
     assert section.covered(frozenset({"child", "person"})) == set()
     assert section_two.covered(frozenset({"child", "person"})) == set()
 
@@ -47,7 +49,10 @@ def test_a_hit_of_another_term_covers_when_the_widest_is_of_the_same_term() -> N
     # child 0..30 covers person 1..20, which in turn covers child 5..12: the widest hit so
     # far is a child, but the person hit around 5..12 is what covers it.
     hits = [_hit(0, 30, "child"), _hit(1, 20, "person"), _hit(5, 12, "child")]
-    assert SectionHits(0, hits).covered(frozenset({"child", "person"})) == {hits[1], hits[2]}
+    assert SectionHits.from_hits(0, hits).covered(frozenset({"child", "person"})) == {
+        hits[1],
+        hits[2],
+    }
 
 
 def _covered_by_definition(hits: list[Hit], family: frozenset[str]) -> set[Hit]:
@@ -77,42 +82,50 @@ def test_covered_hits_are_those_of_the_definition_hit_by_hit_and_on_arrays(
 ) -> None:
     """A large view works `covered` out on arrays, a small one hit by hit: both find the
     hits inside a longer hit of another family term, nested, sharing starts or ends."""
-    from ptcheck import matching
+    from ptcheck import hits as module
 
     hits = sorted({_hit(start, start + length, term) for start, length, term in spans})
     family = frozenset("abc")  # "d" is another term, in no family
     expected = _covered_by_definition(hits, family)
-    assert SectionHits(0, hits[::-1]).covered(family) == expected
-    with patch.object(matching, "COVERED_ON_ARRAYS", 0):
-        assert SectionHits(0, hits, ordered=True).covered(family) == expected
+    assert SectionHits.from_hits(0, hits[::-1]).covered(family) == expected
+    assert SectionHits.from_hits(0, hits, ordered=True).covered(family) == expected
+    with patch.object(module, "COVERED_ON_ARRAYS", 0):
+        assert SectionHits.from_hits(0, hits, ordered=True).covered(family) == expected
+        assert SectionHits.from_hits(0, hits[::-1]).covered(family) == expected
 
 
 def test_a_large_view_works_covered_out_on_arrays() -> None:
-    """Past COVERED_ON_ARRAYS hits the arrays are made (and give what the definition says)."""
-    from ptcheck.matching import COVERED_ON_ARRAYS
+    """Past COVERED_ON_ARRAYS hits numpy works it out (and gives what the definition says)."""
+    from ptcheck import hits as module
 
-    hits = [_hit(10 * k, 10 * k + 8, "person") for k in range(COVERED_ON_ARRAYS)]
-    hits += [_hit(10 * k + 2, 10 * k + 6, "child") for k in range(0, COVERED_ON_ARRAYS, 7)]
+    size = module.COVERED_ON_ARRAYS
+    hits = [_hit(10 * k, 10 * k + 8, "person") for k in range(size)]
+    hits += [_hit(10 * k + 2, 10 * k + 6, "child") for k in range(0, size, 7)]
     hits.sort()
-    view = SectionHits(0, hits, ordered=True)
+    view = SectionHits.from_hits(0, hits, ordered=True)
     family = frozenset({"person", "child"})
-    assert view.covered(family) == _covered_by_definition(hits, family) != set()
-    assert view._arrays is not None
+    with patch.object(module, "_covered_on_arrays", wraps=module._covered_on_arrays) as spy:
+        assert view.covered(family) == _covered_by_definition(hits, family) != set()
+    assert spy.call_count == 1
 
 
 def test_a_term_s_hits_come_in_the_order_given_and_an_absent_term_has_none() -> None:
+    from ptcheck.hits import TERM_NUMBERS
+
     hits = [_hit(30, 38, "person"), _hit(0, 8, "child"), _hit(10, 16, "person")]
-    section = SectionHits(0, hits)
+    section = SectionHits.from_hits(0, hits)
     assert section.of("person") == [hits[0], hits[2]]
-    assert section.of("person") is section.of("person")  # found once
+    person = TERM_NUMBERS["person"]
+    assert section.positions(person) == (0, 2)
+    assert section.positions(person) is section.positions(person)  # found once
     assert section.of("child") == [hits[1]]
-    assert section.of("force") == () and section.of(None) == ()
+    assert section.of("force") == [] and section.of(None) == []
     assert section.has("child") and not section.has("force")
-    assert SectionHits(0, []).of("child") == () and not SectionHits(0, [])
+    assert SectionHits.from_hits(0, []).of("child") == [] and not SectionHits.from_hits(0, [])
     # A view of the section knows only its own hits' terms.
-    view = SectionHits(0, section.between(0, 20), ordered=True)
+    view = section.slice(0, 20)
     assert view.of("child") == [hits[1]] and view.of("person") == [hits[2]]
-    assert not SectionHits(0, section.between(20, 40), ordered=True).has("child")
+    assert not section.slice(20, 40).has("child") and len(section.slice(20, 40)) == 1
 
 
 _DIGEST = """
@@ -158,21 +171,21 @@ def test_a_citation_goes_to_the_nearest_section_bearing_its_label() -> None:
     assert RegionFinder._nearest([], 5) == []
 
 
-def test_a_limb_s_views_share_one_copy_of_each_moved_hit() -> None:
-    """The copies of a span's hits at a limb's token positions are made once; a view's hits
-    (a subsequence) get those copies, and a hit not among the originals a copy of its own."""
-    from ptcheck.regions import _Moved
+def test_a_limb_s_hits_are_moved_to_its_own_token_positions() -> None:
+    from ptcheck.hits import TERM_NUMBERS
 
-    originals = [_hit(10, 14, "act"), _hit(20, 25, "means"), _hit(30, 36, "purpose")]
-    copies = [hit._replace(token=hit.token - 7) for hit in originals]
-    moved = _Moved(originals, copies, 7)
-    chosen = moved.copies_of([originals[0], originals[2]])
-    assert chosen == [copies[0], copies[2]] and chosen[1] is copies[2]
-    stranger = _hit(40, 44, "child")
-    assert moved.copies_of([originals[1], stranger]) == [
-        copies[1],
-        _hit(40, 44, "child")._replace(token=33),
-    ]
+    """Each piece's hits come with their tokens less its shift, one piece after the other:
+    in `Hit` order when the pieces are, else in the order of the pieces."""
+    hits = [_hit(10, 14, "act"), _hit(20, 25, "means"), _hit(30, 36, "purpose")]
+    section = SectionHits.from_hits(0, hits, ordered=True)
+    moved = section.moved([(0, 15, 0), (28, 40, 7)])
+    assert moved.by_term_hits() == [hits[0], hits[2]._replace(token=23)] and moved.ordered
+    assert moved.of("purpose") == [hits[2]._replace(token=23)]
+    backwards = section.moved([(28, 40, 0), (0, 25, 4)])
+    assert not backwards.ordered
+    assert backwards.of("act") == [hits[0]._replace(token=6)]
+    assert [h.term for h in backwards.by_term_hits()] == ["act", "means", "purpose"]
+    assert backwards.positions(TERM_NUMBERS["purpose"]) == (0,)  # given first
 
 
 _LIMBED = """Section 1. Interpretation
@@ -229,7 +242,7 @@ def test_a_long_section_gives_each_term_s_hits_and_covered_hits_as_a_short_one_d
     what a short view of the same hits answers."""
     import random
 
-    from ptcheck.matching import GROUPED_FROM
+    from ptcheck.hits import GROUPED_FROM
 
     chooser = random.Random(7)
     nested = []
@@ -241,12 +254,12 @@ def test_a_long_section_gives_each_term_s_hits_and_covered_hits_as_a_short_one_d
     mixed = nested + filler
     chooser.shuffle(mixed)
     family = frozenset({"child", "person", "victim"})
-    long_view, short_view = SectionHits(0, mixed), SectionHits(0, list(nested))
+    long_view, short_view = SectionHits.from_hits(0, mixed), SectionHits.from_hits(0, list(nested))
     assert len(mixed) > GROUPED_FROM >= len(nested)
     for term in (*family, "penalty", "force"):
         assert list(long_view.of(term)) == [h for h in mixed if h.term == term]
     assert long_view.covered(family) == short_view.covered(family) != set()
-    ordered = SectionHits(0, sorted(mixed), ordered=True)
+    ordered = SectionHits.from_hits(0, sorted(mixed), ordered=True)
     assert ordered.covered(family) == short_view.covered(family)
 
 
@@ -292,20 +305,20 @@ def test_close_hits_in_one_provision_make_one_quote_and_never_across_two() -> No
 
 
 def test_views_holding_the_same_terms_share_one_int_of_term_bits() -> None:
-    from ptcheck.matching import _TERM_BITS, SectionHits
+    from ptcheck.hits import term_bit
 
     for number in range(300):  # bits past the small ints Python keeps one of each
-        _TERM_BITS[f"shared-bits-filler-{number}"]
+        term_bit(f"shared-bits-filler-{number}")
     act, means = "shared-bits-act", "shared-bits-means"
-    first = SectionHits(0, [Hit(0, 4, 0, act, 0), Hit(9, 14, 2, means, 0)])
-    second = SectionHits(1, [Hit(20, 25, 0, means, 1), Hit(30, 34, 1, act, 1)])
-    other = SectionHits(2, [Hit(40, 44, 0, act, 2)])
+    first = SectionHits.from_hits(0, [Hit(0, 4, 0, act, 0), Hit(9, 14, 2, means, 0)])
+    second = SectionHits.from_hits(1, [Hit(20, 25, 0, means, 1), Hit(30, 34, 1, act, 1)])
+    other = SectionHits.from_hits(2, [Hit(40, 44, 0, act, 2)])
     assert first.term_bits == second.term_bits != other.term_bits
     assert first.term_bits is second.term_bits  # one int for the set, not one per view
 
 
 def test_a_hit_made_from_its_fields_is_the_hit_the_named_tuple_makes() -> None:
-    from ptcheck.matching import hit_of
+    from ptcheck.hits import hit_of
 
     made = hit_of((10, 14, 3, "act", 2))
     assert type(made) is Hit and made == Hit(10, 14, 3, "act", 2) and made.term == "act"
@@ -332,109 +345,94 @@ def test_a_pattern_s_required_terms_are_one_set_per_term_it_cannot_do_without() 
     assert required({"all": [a, {"not": b}]}) == {frozenset("a")}
 
 
-def _packed(section: int, rows: list[Hit], names: list[str], before: int = 0) -> SectionHits:
-    """A section's hits packed as `section_hits` packs them: rows of document-wide columns,
-    in order (`before` rows of another section come first)."""
-    from ptcheck.matching import PackedHits, new_columns
+def _rows(section: int, hits: list[Hit], before: int = 0) -> SectionHits:
+    """A section's view as `section_hits` makes it: rows of the document's columns, in
+    order (`before` rows of another section come first)."""
+    from ptcheck.hits import TERM_NUMBERS, new_columns
 
-    numbers = {name: number for number, name in enumerate(names)}
     columns = new_columns()
-    for hit in [Hit(k, k + 1, k, names[0], section - 1) for k in range(before)] + sorted(rows):
-        for column, value in zip(columns, (*hit[:3], numbers[hit.term]), strict=True):
+    for hit in [Hit(k, k + 1, k, "act", section - 1) for k in range(before)] + sorted(hits):
+        for column, value in zip(columns, (*hit[:3], TERM_NUMBERS[hit.term]), strict=True):
             column.append(value)
-    packed = PackedHits(names, numbers, columns, before, before + len(rows))
-    return SectionHits.packed(section, packed)
+    return SectionHits(section, columns, before, before + len(hits))
 
 
-def test_packed_hits_answer_every_question_as_the_hits_themselves_do() -> None:
-    """Hits kept as numbers (until a question needs them as Hits) give the same terms, the
-    same hits of each term in order, the same slices and covered hits; a hit made
-    for one term's question is the hit the whole section is later unpacked to."""
+def test_a_section_s_rows_answer_every_question_as_a_view_of_its_hits_does() -> None:
+    """A view of rows in the document's columns gives the same terms, the same hits of each
+    term in order, the same slices and covered hits as a view made from the hits."""
     import random
 
-    from ptcheck.matching import GROUPED_FROM
+    from ptcheck.hits import GROUPED_FROM
 
     chooser = random.Random(11)
     names = ["child", "penalty", "person", "victim"]
     family = frozenset({"child", "person", "victim"})
     for size in (1, 5, 40, GROUPED_FROM + 40):
-        rows = []
+        hits = []
         for _ in range(size):
             start = chooser.randrange(0, 400)
-            rows.append(
+            hits.append(
                 Hit(start, start + chooser.randrange(1, 30), start // 5, chooser.choice(names), 3)
             )
-        plain = SectionHits(3, sorted(rows))
-        # Each question asked of a packed view that has not been unpacked yet.
-        assert _packed(3, rows, names, before=7).term_bits == plain.term_bits
+        plain = SectionHits.from_hits(3, hits)  # in the order drawn
+        rows = _rows(3, hits, before=7)
+        assert rows.term_bits == plain.term_bits and len(rows) == len(plain) == size
         for term in (*names, "force"):
-            assert list(_packed(3, rows, names).of(term)) == list(plain.of(term))
-        assert _packed(3, rows, names).covered(family) == plain.covered(family)
+            assert rows.of(term) == sorted(plain.of(term))
+        assert rows.covered(family) == plain.covered(family)
+        assert rows.by_term_hits() == plain.by_term_hits() == sorted(hits)
         for start, end in ((0, 400), (50, 120), (120, 50), (399, 400)):
-            part = _packed(3, rows, names, before=2).slice(start, end)
-            assert part.by_term_hits() == plain.between(start, end)
-            assert list(part.of("child")) == [
-                h for h in plain.between(start, end) if h.term == "child"
-            ]
-            assert bool(part) == bool(plain.between(start, end))
-        # A term's hits made first are the very hits the section is unpacked to.
-        packed = _packed(3, rows, names)
-        children = packed.of("child")
-        assert packed.by_term_hits() == plain.by_term_hits()
-        assert all(any(h is k for k in packed.by_term_hits()) for h in children)
-        assert len(packed.by_term_hits()) == len(rows) and bool(packed)
+            part = rows.slice(start, end)
+            inside = [h for h in sorted(hits) if start <= h.start < end]
+            assert part.by_term_hits() == plain.slice(start, end).by_term_hits() == inside
+            assert part.of("child") == [h for h in inside if h.term == "child"]
+            assert bool(part) == bool(inside)
 
 
-def test_long_sections_made_at_once_and_short_ones_packed_give_the_same_hits(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Hits of a long section are made as found, those of short ones kept as numbers: every
-    section answers the same, in the same order, whichever way its hits were kept."""
-    from ptcheck import matching
+def test_a_document_s_sections_hold_their_hits_and_each_term_s_in_order() -> None:
+    """`section_hits` gives each section its rows of one set of columns, in `Hit` order: a
+    long section (six model laws on one line) as a short one."""
     from ptcheck.analysis import Analyzer
     from ptcheck.checklist import load_checklist
+    from ptcheck.hits import TERM_NUMBERS
     from ptcheck.structure import parse_structure
 
     model = (SAMPLE_LAWS / "model_complete.txt").read_text(encoding="utf-8")
     long_code = (SAMPLE_LAWS / "long_code.txt").read_text(encoding="utf-8")
-    # A last section of six model laws on one line: longer than LONG_SECTION.
     text = long_code + "\n\n900. " + " ".join([model.replace("\n", " ")] * 6)
     structure = parse_structure(text, "en")
     matcher = Analyzer(load_checklist()).matcher("en")
-    answers = []
-    for long_from in (10**9, 0, 10_000):  # all packed, all made, the usual mix
-        monkeypatch.setattr(matching, "LONG_SECTION", long_from)
-        views = matcher.section_hits(structure)
-        packed = {view._given is None for view in views if view}  # before any question
-        answers.append(
-            (
-                [[list(view.of(term)) for term in matcher.term_names] for view in views],
-                [view.by_term_hits() for view in views],
-                packed,
-            )
-        )
-    assert answers[0][:2] == answers[1][:2] == answers[2][:2]
-    assert sum(map(len, answers[0][1])) > 100
-    # and every view holds its hits in order, each term's too
-    assert all(found == sorted(found) for terms in answers[0][0] for found in terms)
-    assert all(view._ordered is view._given for view in views if view)
-    assert answers[0][2] == {True} and answers[1][2] == {False} and answers[2][2] == {True, False}
+    views = matcher.section_hits(structure)
+    assert len(views) == len(structure.sections) and len(views[-1]) > 100
+    assert len({id(view.columns) for view in views}) == 1
+    for view in views:
+        made = view.by_term_hits()
+        assert view.ordered and made == sorted(made)
+        assert [h.section for h in made] == [view.section] * len(made)
+        for term in matcher.term_names:
+            found = view.of(term)
+            assert found == sorted(found) and list(view.positions(TERM_NUMBERS[term])) == [
+                at for at, h in enumerate(made) if h.term == term
+            ]
 
 
 def test_a_view_of_all_of_a_view_s_hits_in_order_is_that_view() -> None:
-    """`keeping` and `slice` give back the view itself when they would hold all its hits in
-    its order (its questions are then answered once), and a view of their own otherwise."""
+    """`taking`, `part` and `slice` give back the view itself when they would hold all its
+    hits (its questions are then answered once), and a view of their own otherwise; a
+    view given out of order gives its copy in order."""
     hits = [
         Hit(0, 6, 0, "act", 0),
         Hit(0, 12, 0, "act_long", 0),
         Hit(20, 25, 4, "person", 0),
     ]
-    view = SectionHits(0, hits, ordered=True)
-    assert view.keeping(list(hits)) is view
+    view = SectionHits.from_hits(0, hits, ordered=True)
+    assert view.taking([0, 1, 2]) is view and view.part(0, 3) is view
     assert view.slice(0, 100) is view
     part = view.slice(0, 10)
     assert part is not view and part.by_term_hits() == hits[:2]
-    assert view.keeping(hits[1:]).by_term_hits() == hits[1:]
-    given = SectionHits(0, [hits[2], hits[0], hits[1]])  # not in order
-    assert given.keeping(sorted(hits)) is not given
-    assert given.keeping(sorted(hits)).by_term_hits() == hits
+    assert view.taking([1, 2]).by_term_hits() == hits[1:]
+    given = SectionHits.from_hits(0, [hits[2], hits[0], hits[1]])  # not in order
+    assert given.in_order() is given.in_order() is not given
+    assert given.taking([0, 1, 2]) is given.in_order()
+    assert given.taking([0, 2]).by_term_hits() == [hits[0], hits[2]]
+    assert given.starts() == [0, 0, 20] and given.terms() == ["act", "act_long", "person"]

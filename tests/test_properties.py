@@ -202,28 +202,6 @@ def test_line_ends_and_control_characters_are_normalised_character_by_character(
     assert normalise_newlines(text) == expected
 
 
-@given(
-    st.lists(
-        st.tuples(
-            st.integers(0, 20), st.integers(0, 30), st.integers(0, 5), st.sampled_from("abc")
-        ),
-        max_size=40,
-    )
-)
-def test_hits_starting_together_come_longest_first_and_the_rest_in_order(
-    raw: list[tuple[int, int, int, str]],
-) -> None:
-    """The order in which covered hits are swept: document order, except that among hits
-    starting at one offset the order is reversed (the longest first)."""
-    from ptcheck.matching import Hit, _longest_first
-
-    ordered = sorted(Hit(start, start + size, token, term, 0) for start, size, token, term in raw)
-    expected: list[Hit] = []
-    for start in sorted({hit.start for hit in ordered}):
-        expected += reversed([hit for hit in ordered if hit.start == start])
-    assert _longest_first(ordered) == expected
-
-
 def _patterns() -> st.SearchStrategy[dict[str, object]]:
     """Patterns (as checklist data) over the terms a, b, c, d."""
     leaf = st.builds(lambda t: {"term": t}, st.sampled_from("abcd"))
@@ -258,10 +236,13 @@ def test_a_pattern_whose_required_terms_are_absent_never_matches(
     `evaluate`, which answers "no" at once where one is absent, answers as the full
     evaluation does."""
     from ptcheck.checklist import Pattern
-    from ptcheck.matching import Hit, SectionHits, _evaluate, evaluate
+    from ptcheck.hits import Hit, SectionHits
+    from ptcheck.matching import _evaluate, evaluate
 
     pattern = Pattern.model_validate(data)
-    hits = SectionHits(0, [Hit(start, start + size, start, term, 0) for start, size, term in raw])
+    hits = SectionHits.from_hits(
+        0, [Hit(start, start + size, start, term, 0) for start, size, term in raw]
+    )
     full = (
         _evaluate(pattern, hits, pattern.term_set()) if hits or not pattern.needs_hits() else None
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ptcheck.matching import Hit
+from ptcheck.hits import Hit
 from ptcheck.results import Evidence
 from ptcheck.structure import Structure
 

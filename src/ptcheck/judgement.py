@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 
 from ptcheck.checklist import Broadening, Checklist, Item, Pattern
 from ptcheck.evidence import MAX_EVIDENCE, Quoter, cite
-from ptcheck.matching import SectionHits, evaluate
+from ptcheck.hits import SectionHits
+from ptcheck.matching import evaluate
 from ptcheck.regions import Limb, RegionFinder, Unit, matches, wording
 from ptcheck.results import Evidence, ItemResult, Offence, Status
 from ptcheck.roles import Roles, outside_spans
@@ -302,7 +303,7 @@ class Judge:
             return [(u.hits, [self._definition_place(u)]) for u in self._offence_definitions()]
         shared = self._shared(lambda index: self.roles.elements(index))
         return [
-            (_joined(limb.hits, _beyond(shared[limb.section], limb)), self._limb_evidence(limb))
+            (limb.hits.followed_by(_beyond(shared[limb.section], limb)), self._limb_evidence(limb))
             for limb in limbs
         ]
 
@@ -313,12 +314,8 @@ class Judge:
         for limb in self.regions.limbs:
             by_section.setdefault(limb.section, []).append(limb)
         return {
-            index: SectionHits(
-                index,
-                outside_spans(
-                    hits_of(index).by_term_hits(), [sp for lb in mine for sp in lb.spans]
-                ),
-                ordered=True,
+            index: hits_of(index).taking(
+                outside_spans(hits_of(index).starts(), [sp for lb in mine for sp in lb.spans])
             )
             for index, mine in by_section.items()
         }
@@ -381,12 +378,6 @@ class Judge:
             requirement=" ".join(item.requirement.split()),
             guidance=" ".join(item.guidance.split()),
         )
-
-
-def _joined(first: SectionHits, second: SectionHits) -> SectionHits:
-    """The hits of two views of one section, as one view: those of `first`, then those of
-    `second` (a term's first hit is its first in `first`)."""
-    return SectionHits(first.section, [*first.by_term_hits(), *second.by_term_hits()])
 
 
 def _beyond(shared: SectionHits, limb: Limb) -> SectionHits:

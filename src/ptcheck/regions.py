@@ -23,13 +23,13 @@ import weakref
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from ptcheck.cache import compiled_expressions
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.evidence import Quoter
+from ptcheck.hits import SectionHits
 from ptcheck.language import alternation, load_pack
-from ptcheck.matching import Hit, SectionHits, could_match, evaluate, hit_of
+from ptcheck.matching import could_match, evaluate
 from ptcheck.results import Evidence
 from ptcheck.roles import Roles
 from ptcheck.structure import UPPER, Structure
@@ -152,58 +152,17 @@ class Limb:
             shifts.append(shifts[-1] + between)
         return shifts
 
-    @functools.cached_property
-    def _moved(self) -> list[_Moved | None]:
-        """Per span after the first, its section's hits and their copies at the limb's
-        token positions (made once: the limb's three views share them)."""
-        every = self._finder.hits[self.section]
-        moved: list[_Moved | None] = []
-        for (a, b), shift in zip(self.spans, self._shifts, strict=True):
-            if shift:
-                part = every.between(a, b)
-                copies = [
-                    hit_of((h.start, h.end, h.token - shift, h.term, h.section)) for h in part
-                ]
-                moved.append(_Moved(part, copies, shift))
-            else:
-                moved.append(None)
-        return moved
-
     def _within(self, hits: SectionHits, wider: SectionHits | None = None) -> SectionHits:
         """The hits of `hits` in its spans, moved to its token positions: `wider` itself when
-        they are all of its hits (a subset of them; its questions are then answered once)."""
-        kept: list[Hit] = []
-        for (a, b), moved in zip(self.spans, self._moved, strict=True):
-            part = hits.between(a, b)
-            kept += part if moved is None else moved.copies_of(part)
-        if wider is not None and len(kept) == len(wider):
+        they are all of its hits (a subset of them; its questions are then answered once).
+        In order when the spans are (in order, apart); otherwise a term's hits come in the
+        order of the spans, as its evidence always has."""
+        if wider is not None and len(wider) == sum(
+            last - first for first, last in (hits.bounds(a, b) for a, b in self.spans)
+        ):
             return wider
-        # In order when the spans are (in order, apart); otherwise a term's hits come in the
-        # order of the spans, as its evidence always has.
-        ordered = all(end <= start for (_, end), (start, _) in itertools.pairwise(self.spans))
-        return SectionHits(self.section, kept, ordered=ordered)
-
-
-class _Moved(NamedTuple):
-    """The hits of a span of a limb, and their copies at the limb's token positions."""
-
-    originals: list[Hit]
-    copies: list[Hit]
-    shift: int
-
-    def copies_of(self, part: list[Hit]) -> list[Hit]:
-        """The copies of the hits of `part`, a subsequence of the originals (a walk of both;
-        a hit not among them is copied on its own)."""
-        found = []
-        at, total = 0, len(self.originals)
-        for hit in part:
-            while at < total and self.originals[at] != hit:
-                at += 1
-            if at < total:
-                found.append(self.copies[at])
-            else:
-                found.append(hit._replace(token=hit.token - self.shift))
-        return found
+        pieces = [(a, b, shift) for (a, b), shift in zip(self.spans, self._shifts, strict=True)]
+        return hits.moved(pieces)
 
 
 @dataclass
@@ -605,8 +564,7 @@ class RegionFinder:
         if self.locate.subject is None or not could_match(self.locate.subject, hits):
             return False
         end = start + len(term) + 12  # the label, quotes and the term itself
-        opening = [h for h in hits.by_term_hits() if h.start < end]
-        return matches(self.locate.subject, SectionHits(hits.section, opening, ordered=True))
+        return matches(self.locate.subject, hits.slice(0, end))
 
     # ------------------------------------------------------------------ related
 
@@ -673,8 +631,7 @@ class RegionFinder:
     def _is_trafficking_act(self, offences: list[int]) -> bool:
         """True when the document is about trafficking: its title says so, or every offence is."""
         first = self.structure.sections[0]
-        title = [h for h in self.hits[0].by_term_hits() if h.start < first.start + 300]
-        if matches(self.locate.subject, SectionHits(0, title)):
+        if matches(self.locate.subject, self.hits[0].slice(0, first.start + 300)):
             return True
         marker = self.locate.marker
         if marker is None:

@@ -15,14 +15,12 @@ Elements are the hits in no such role; means are read from elements outside purp
 from __future__ import annotations
 
 import bisect
-import operator
 import re
 
 from ptcheck.checklist import Checklist, Pattern
-from ptcheck.matching import Hit, SectionHits, evaluate, possible
+from ptcheck.hits import TERM_NUMBERS, Hit, SectionHits
+from ptcheck.matching import evaluate, possible
 from ptcheck.structure import Structure
-
-_START = operator.itemgetter(0)  # a hit's start
 
 ACT_AFTER_FRAME = 2  # "for the purpose of [the] transporting": the act the purpose names
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -47,7 +45,7 @@ class Roles:
         self._elements: dict[int, SectionHits] = {}
         self._means: dict[int, SectionHits] = {}
         self._purposes: dict[int, list[tuple[int, int]]] = {}
-        self._act_tokens: dict[int, list[int]] = {}
+        self._acts: dict[int, tuple[tuple[int, ...], list[int]]] = {}
 
     def elements(self, index: int) -> SectionHits:
         """The hits of a section that state elements of the offence (no penalty role)."""
@@ -55,17 +53,17 @@ class Roles:
             hits = self.hits[index]
             penalty = self.locate.penalty
             if penalty is not None and hits:
-                ordered = hits.by_term_hits()
-                dropped = {
-                    hit
-                    for group in self.by_sentence(ordered)
-                    if possible(penalty, {h.term for h in group})  # no object for most
-                    and evaluate(penalty, SectionHits(index, group, ordered=True)) is not None
-                    for hit in group
-                }
-                for start, end in self._penalty_subtrees(index, ordered, penalty):
-                    dropped.update(hits.between(start, end))
-                hits = hits.keeping([h for h in ordered if h not in dropped])
+                starts, terms = hits.starts(), hits.terms()
+                dropped: set[int] = set()  # positions, in the order of the hits
+                for first, last in self.by_sentence(starts):
+                    if possible(penalty, set(terms[first:last])) and (  # no view for most
+                        evaluate(penalty, hits.part(first, last)) is not None
+                    ):
+                        dropped.update(range(first, last))
+                for start, end in self._penalty_subtrees(index, hits, starts, penalty):
+                    dropped.update(range(*hits.bounds(start, end)))
+                if dropped:
+                    hits = hits.taking([at for at in range(len(starts)) if at not in dropped])
             self._elements[index] = hits
         return self._elements[index]
 
@@ -80,7 +78,7 @@ class Roles:
         spans = self.purpose_spans(hits.section)
         if not spans:
             return hits
-        return hits.keeping(outside_spans(hits.by_term_hits(), spans))
+        return hits.taking(outside_spans(hits.starts(), spans))
 
     def outside_clearing(self, hits: SectionHits, clearing: Pattern) -> SectionHits:
         """The hits less those of sentences that say what is not required: a sentence
@@ -93,14 +91,14 @@ class Roles:
         for start, end in sorted(
             {self.sentence_span(h.start) for t in clearing.terms() for h in hits.of(t)}
         ):
-            sentence = SectionHits(hits.section, hits.between(start, end), ordered=True)
+            sentence = hits.slice(start, end)
             if evaluate(clearing, sentence) is not None and (
                 conduct is None or evaluate(conduct, sentence) is None
             ):
                 cleared.append((start, end))
         if not cleared:
             return hits
-        return hits.keeping(outside_spans(hits.by_term_hits(), cleared))
+        return hits.taking(outside_spans(hits.starts(), cleared))
 
     def purpose_spans(self, index: int) -> list[tuple[int, int]]:
         """From each purpose frame to the end of its sentence, or to what reopens the
@@ -135,16 +133,19 @@ class Roles:
 
     def purpose_acts(self, index: int, frame: Hit) -> Hit | None:
         """An act the purpose names, right after its frame ("for the purpose of transporting")."""
-        acts = self.hits[index].of(self._single(self.locate.conduct))
+        hits = self.hits[index]
+        acts = self._acts.get(index)
+        if acts is None:  # the positions of the section's acts, and their tokens (in order)
+            conduct = self._single(self.locate.conduct)
+            found = hits.positions(TERM_NUMBERS[conduct]) if conduct else ()
+            acts = self._acts[index] = (found, list(map(hits.token, found)))
+        positions, tokens = acts
         length = len(_TOKEN.findall(self.structure.text, frame.start, frame.end))
-        tokens = self._act_tokens.get(index)
-        if tokens is None:
-            tokens = self._act_tokens[index] = [h.token for h in acts]  # in document order
         at = bisect.bisect_left(tokens, frame.token + length)
-        if at < len(acts) and acts[at].token < frame.token + length + ACT_AFTER_FRAME:
-            between = self.structure.text[frame.end : acts[at].start]
-            if not _PUNCTUATION.search(between):  # "with intent to exploit, recruits": no
-                return acts[at]
+        if at < len(tokens) and tokens[at] < frame.token + length + ACT_AFTER_FRAME:
+            act = hits.hit(positions[at])
+            if not _PUNCTUATION.search(self.structure.text, frame.end, act.start):
+                return act  # not "with intent to exploit, recruits"
         return None
 
     def act_hits(self, hits: SectionHits) -> SectionHits:
@@ -162,21 +163,19 @@ class Roles:
         if not any(h not in named for h in hits.of(conduct)):
             return hits  # the acts are only named in the purpose frame ("zum Zweck ... anwirbt")
         named_spans = sorted((h.start, h.end) for h in named)
-        return SectionHits(
-            hits.section, outside_spans(hits.by_term_hits(), named_spans), ordered=True
-        )
+        return hits.taking(outside_spans(hits.starts(), named_spans))
 
     @staticmethod
     def _single(pattern: Pattern | None) -> str:
         return pattern.term if pattern is not None and pattern.term else ""
 
     def _penalty_subtrees(
-        self, index: int, ordered: list[Hit], penalty: Pattern
+        self, index: int, hits: SectionHits, starts: list[int], penalty: Pattern
     ) -> list[tuple[int, int]]:
-        """Spans of the provisions (with their sub-provisions) that only set a penalty."""
+        """Spans of the provisions (with their sub-provisions) that only set a penalty
+        (`starts`: where each of the section's `hits` starts, in order)."""
         provisions = self.structure.provisions
         own = self.structure.provisions_of(index)
-        starts = [h.start for h in ordered]
         spans: list[tuple[int, int]] = []
         for number in own:
             provision = provisions[number]
@@ -189,7 +188,7 @@ class Roles:
             if low == own_end:
                 continue
             # The lead-in sets a penalty, and nothing under it states an act.
-            if evaluate(penalty, self.hits[index].keeping(ordered[low:high])) is not None:
+            if evaluate(penalty, hits.part(low, high)) is not None:
                 spans.append((provision.start, end))
         return spans
 
@@ -197,16 +196,20 @@ class Roles:
         """Where the sentence holding a character offset starts and ends."""
         return self._sentence_and_limit(offset)[0]
 
-    def by_sentence(self, ordered: list[Hit]) -> list[list[Hit]]:
-        """Hits in document order, grouped by the sentence holding their start (one lookup
-        per sentence, not per hit)."""
-        groups: list[list[Hit]] = []
+    def by_sentence(self, starts: list[int]) -> list[tuple[int, int]]:
+        """Hits (given by their starts, in order) grouped by the sentence holding their
+        start: each group's first and past-last position (one lookup per sentence)."""
+        groups: list[tuple[int, int]] = []
         limit = -1
-        for hit in ordered:
-            if hit.start >= limit:
-                _, limit = self._sentence_and_limit(hit.start)
-                groups.append([])
-            groups[-1].append(hit)
+        first = 0
+        for position, start in enumerate(starts):
+            if start >= limit:
+                if position:
+                    groups.append((first, position))
+                _, limit = self._sentence_and_limit(start)
+                first = position
+        if starts:
+            groups.append((first, len(starts)))
         return groups
 
     def _sentence_and_limit(self, offset: int) -> tuple[tuple[int, int], int]:
@@ -230,20 +233,21 @@ class Roles:
         return breaks
 
 
-def outside_spans(hits: list[Hit], spans: list[tuple[int, int]]) -> list[Hit]:
-    """The hits (in order) whose start lies in none of the spans: the spans merged, each
-    found by a bisect, and the hits between them kept by the slice (no step per hit)."""
+def outside_spans(starts: list[int], spans: list[tuple[int, int]]) -> list[int]:
+    """The positions of the hits (given by their starts, in order) that start in none of
+    the spans: the spans merged, each found by a bisect, and the positions between them
+    kept as ranges."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
-    kept: list[Hit] = []
+    kept: list[int] = []
     at = 0
     for start, end in merged:
-        low = bisect.bisect_left(hits, start, at, key=_START)
-        kept += hits[at:low]
-        at = bisect.bisect_left(hits, end, low, key=_START)
-    kept += hits[at:]
+        low = bisect.bisect_left(starts, start, at)
+        kept.extend(range(at, low))
+        at = bisect.bisect_left(starts, end, low)
+    kept.extend(range(at, len(starts)))
     return kept
