@@ -1,10 +1,10 @@
 """The hits of a section, kept as columns of numbers.
 
-A view holds rows of four columns (start, end, token, term number: 14 bytes a hit), shared
-with the document or with the view it was cut from, or its own when its hits were picked or
-moved. Its hits are numbered by position, 0 to len - 1, in its order. A `Hit` (a Python
-tuple of some 200 bytes with its numbers) is made only for a hit that is quoted or asked
-for by name: judging a document reads the columns.
+A view holds rows of four columns (start, end, token, term number: 16 bytes a hit, in one
+array), shared with the document or with the view it was cut from, or its own when its
+hits were picked or moved. Its hits are numbered by position, 0 to len - 1, in its order.
+A `Hit` (a Python tuple of some 200 bytes with its numbers) is made only for a hit that is
+quoted or asked for by name: judging a document reads the columns.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import functools
 import itertools
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple, TypeAlias
 
 
@@ -74,31 +74,45 @@ def _shared(bits: int) -> int:
     return _SHARED_BITS.setdefault(bits, bits)
 
 
-# Starts, ends, tokens and term numbers of hits (a string: arrays take no subscript before 3.12).
-Columns: TypeAlias = "tuple[array[int], array[int], array[int], array[int]]"
-WIDE = 2**31  # offsets from here on need 8-byte columns
+WIDE = 2**31  # offsets from here on need 8-byte numbers
+START, END, TOKEN, TERM = range(4)  # a hit's numbers, in the order of the columns
 
 
-def new_columns(wide: bool = False) -> Columns:
-    """Empty columns: starts, ends and tokens (4 bytes each, 8 when `wide`), terms (2)."""
-    code = "q" if wide else "i"
-    return array(code), array(code), array(code), array("H")
+def hit_numbers(columns: Iterable[Iterable[int]], wide: bool = False) -> array[int]:
+    """Starts, ends, tokens and term numbers (each a column, as long as the others), one
+    after the other in one array of 4-byte numbers (8 when `wide`): the data of a view.
+    Made from one list, the array has no room to spare."""
+    return array("q" if wide else "i", list(itertools.chain.from_iterable(columns)))
 
 
-def _picked(columns: Columns, rows: list[int], tokens: list[int] | None = None) -> Columns:
-    """The `rows` of `columns` (with `tokens` for theirs, when given), in arrays of their own."""
-    picked = [array(c.typecode, map(c.__getitem__, rows)) for c in columns]
-    if tokens is not None:
-        picked[2] = array(picked[2].typecode, tokens)
-    return picked[0], picked[1], picked[2], picked[3]
+def runs_between(dropped: Iterable[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """The runs of positions 0..size in none of the `dropped` runs (first..last each)."""
+    kept = []
+    at = 0
+    for first, last in sorted(dropped):
+        if first > at:
+            kept.append((at, first))
+        at = max(at, last)
+    if at < size:
+        kept.append((at, size))
+    return kept
 
 
 GROUPED_FROM = 256  # hits: a larger view finds every term's positions in one pass
 COVERED_ON_ARRAYS = 2_000  # hits: in a larger view `covered` is worked out on numpy arrays
 
 
+Run: TypeAlias = "tuple[SectionHits, int, int, int]"  # a view's positions first..last, a shift
+
+
 class SectionHits:
     """The hits of one section, or of part of one (see the module's docstring).
+
+    `data` holds four columns of `stride` numbers each (starts, ends, tokens, terms); the
+    view's hits are the rows low..high: the number `k` of the hit at position `p` is
+    `data[k * stride + low + p]`. A section's view shares its document's data; a view cut
+    from a view shares that view's data, or has data of its own (one array: a view of
+    16 hits takes 320 bytes, where four arrays took 480).
 
     `ordered`: the rows are in `Hit` order (start, end, token, term), as a section's always
     are. A view given in another order (a limb's words, then those beyond it) answers `of`
@@ -111,36 +125,51 @@ class SectionHits:
         "_of",
         "_outside",
         "_terms",
-        "columns",
+        "data",
         "high",
         "low",
         "ordered",
         "section",
+        "stride",
     )
 
     def __init__(
-        self, section: int, columns: Columns, low: int, high: int, ordered: bool = True
+        self,
+        section: int,
+        data: array[int],
+        stride: int,
+        low: int,
+        high: int,
+        ordered: bool = True,
     ) -> None:
         self.section = section
-        self.columns = columns
+        self.data = data
+        self.stride = stride
         self.low = low
         self.high = high
         self.ordered = ordered
         self._terms: int | None = None
-        self._of: dict[int, tuple[int, ...]] | None = None
+        self._of: dict[int, Sequence[int]] | None = None
         self._covered: dict[frozenset[str], bytearray | None] | None = None
         self._outside: dict[tuple[int, int], SectionHits] | None = None
         self._in_order: SectionHits | None = None
 
     @classmethod
+    def of_rows(
+        cls, section: int, columns: list[list[int]], ordered: bool = True, wide: bool = False
+    ) -> SectionHits:
+        """A view of its own of the hits whose starts, ends, tokens and term numbers are
+        `columns` (`wide`: see `hit_numbers`)."""
+        size = len(columns[TERM])
+        return cls(section, hit_numbers(columns, wide), size, 0, size, ordered)
+
+    @classmethod
     def from_hits(cls, section: int, hits: Iterable[Hit], ordered: bool = False) -> SectionHits:
         """A view of `hits`, in the order given (`ordered`: that is `Hit` order)."""
         given = list(hits)
-        columns = new_columns(wide=any(hit.end >= WIDE for hit in given))
-        for column, values in zip(columns[:3], zip(*given, strict=False), strict=False):
-            column.extend(values)
-        columns[3].extend(TERM_NUMBERS[hit.term] for hit in given)
-        return cls(section, columns, 0, len(given), ordered)
+        columns = [[hit.start for hit in given], [hit.end for hit in given]]
+        columns += [[hit.token for hit in given], [TERM_NUMBERS[hit.term] for hit in given]]
+        return cls.of_rows(section, columns, ordered, any(end >= WIDE for end in columns[END]))
 
     def __len__(self) -> int:
         return self.high - self.low
@@ -148,9 +177,14 @@ class SectionHits:
     def __bool__(self) -> bool:
         return self.high > self.low
 
+    def base(self, number: int) -> int:
+        """Where column `number` of this view's rows starts in `data`."""
+        return number * self.stride + self.low
+
     def _column(self, number: int) -> memoryview:
-        """One column's rows low..high, read in place (a slice of the array would copy it)."""
-        return memoryview(self.columns[number])[self.low : self.high]
+        """One column of the view's rows, read in place (a slice of the array would copy it)."""
+        base = self.base(number)
+        return memoryview(self.data)[base : base + len(self)]
 
     # ------------------------------------------------------------------ terms
 
@@ -158,15 +192,16 @@ class SectionHits:
     def term_bits(self) -> int:
         """The terms that occur, as the sum of their bits (see `term_bit`)."""
         if self._terms is None:
-            self._terms = _shared(sum(map(_BITS.__getitem__, set(self._column(3)))))
+            self._terms = _shared(sum(map(_BITS.__getitem__, set(self._column(TERM)))))
         return self._terms
 
     def has(self, term: str) -> bool:
         """True when the term occurs in this view."""
         return bool(self.term_bits >> TERM_NUMBERS[term] & 1)
 
-    def positions(self, number: int) -> tuple[int, ...]:
-        """The positions of the hits of term `number`, in the view's order (found once).
+    def positions(self, number: int) -> Sequence[int]:
+        """The positions of the hits of term `number`, in the view's order (found once; as
+        bytes in a view of up to 256 hits: a byte a position).
 
         A view of up to GROUPED_FROM hits finds a term's when first asked, by a scan in C;
         a larger one finds every term's in one pass at the first question.
@@ -181,21 +216,22 @@ class SectionHits:
             found = of[number] = self._scan(number)
         return found
 
-    def _scan(self, number: int) -> tuple[int, ...]:
-        terms, low, high = self.columns[3], self.low, self.high
+    def _scan(self, number: int) -> Sequence[int]:
+        data, first = self.data, self.base(TERM)
+        last = first + len(self)
         found: list[int] = []
-        at = low
+        at = first
         while True:
             try:
-                at = terms.index(number, at, high)
+                at = data.index(number, at, last)
             except ValueError:  # no row further on (half the time of contextlib.suppress)
-                return tuple(found)  # of its exact size: a list keeps some room
-            found.append(at - low)
+                return bytes(found) if len(self) <= 256 else tuple(found)
+            found.append(at - first)
             at += 1
 
-    def _grouped(self) -> dict[int, tuple[int, ...]]:
+    def _grouped(self) -> dict[int, Sequence[int]]:
         grouped: dict[int, list[int]] = defaultdict(list)
-        for position, number in enumerate(self._column(3)):
+        for position, number in enumerate(self._column(TERM)):
             grouped[number].append(position)
         return {number: tuple(found) for number, found in grouped.items()}
 
@@ -203,13 +239,13 @@ class SectionHits:
 
     def hit(self, position: int) -> Hit:
         """The hit at `position`, made."""
-        at = self.low + position
-        starts, ends, tokens, terms = self.columns
-        return hit_of((starts[at], ends[at], tokens[at], TERM_NAMES[terms[at]], self.section))
+        data, stride, at = self.data, self.stride, self.low + position
+        term = TERM_NAMES[data[at + 3 * stride]]
+        return hit_of((data[at], data[at + stride], data[at + 2 * stride], term, self.section))
 
     def token(self, position: int) -> int:
         """The token of the hit at `position`."""
-        return self.columns[2][self.low + position]
+        return self.data[self.base(TOKEN) + position]
 
     def of(self, term: str | None) -> list[Hit]:
         """The hits of `term`, in the view's order, made (for a term asked by name)."""
@@ -234,50 +270,73 @@ class SectionHits:
 
     def sort_key(self, position: int) -> tuple[int, int, int, str]:
         """What orders the hit at `position` among others: its `Hit` but the section."""
-        at = self.low + position
-        starts, ends, tokens, terms = self.columns
-        return starts[at], ends[at], tokens[at], TERM_NAMES[terms[at]]
+        data, stride, at = self.data, self.stride, self.low + position
+        term = TERM_NAMES[data[at + 3 * stride]]
+        return data[at], data[at + stride], data[at + 2 * stride], term
 
-    def _copy(self, positions: Iterable[int], ordered: bool) -> SectionHits:
-        """The hits at `positions`, in columns of their own."""
-        rows = [self.low + position for position in positions]
-        return SectionHits(self.section, _picked(self.columns, rows), 0, len(rows), ordered)
+    def _copy(self, positions: list[int], ordered: bool) -> SectionHits:
+        """The hits at `positions`, with data of their own."""
+        get = self.data.__getitem__
+        columns = [list(map(get, map(self.base(number).__add__, positions))) for number in range(4)]
+        return SectionHits.of_rows(self.section, columns, ordered, self._wide())
+
+    def _wide(self) -> bool:
+        return self.data.typecode == "q"
+
+    @staticmethod
+    def _joined(section: int, runs: list[Run], ordered: bool) -> SectionHits:
+        """The hits of runs of views' positions, one run after the other, with data of their
+        own: each column is copied a run at a time (slices, not a step per hit)."""
+        data = array("q" if any(view._wide() for view, *_ in runs) else "i")
+        for number in range(4):
+            for view, first, last, shift in runs:
+                base = view.base(number)
+                values = view.data[base + first : base + last]
+                if number == TOKEN and shift:
+                    data.extend([token - shift for token in values])
+                elif values.typecode != data.typecode:
+                    data.extend(values.tolist())
+                else:
+                    data.extend(values)
+        size = sum(last - first for _, first, last, _ in runs)
+        return SectionHits(section, data, size, 0, size, ordered)
 
     def starts(self) -> list[int]:
         """Where each hit starts, in `Hit` order."""
-        return self.in_order()._column(0).tolist()
+        return self.in_order()._column(START).tolist()
 
     def terms(self) -> list[str]:
         """Each hit's term, in `Hit` order."""
-        return list(map(TERM_NAMES.__getitem__, self.in_order()._column(3)))
+        return list(map(TERM_NAMES.__getitem__, self.in_order()._column(TERM)))
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         """The first and past-last position, in `Hit` order, of the hits that start in
         start..end (a bisect)."""
         ordered = self.in_order()
-        starts, low, high = ordered.columns[0], ordered.low, ordered.high
-        first = bisect.bisect_left(starts, start, low, high)
-        return first - low, bisect.bisect_left(starts, end, first, high) - low
+        data, low, high = ordered.data, ordered.low, ordered.high  # starts come first
+        first = bisect.bisect_left(data, start, low, high)
+        return first - low, bisect.bisect_left(data, end, first, high) - low
 
     def part(self, first: int, last: int) -> SectionHits:
-        """The hits at positions first..last in `Hit` order, as a view (the same columns;
-        this view itself when they are all of its hits)."""
+        """The hits at positions first..last in `Hit` order, as a view (the same data; this
+        view itself when they are all of its hits)."""
         ordered = self.in_order()
         if first == 0 and last == len(ordered):
             return ordered
-        return SectionHits(self.section, ordered.columns, ordered.low + first, ordered.low + last)
+        low = ordered.low
+        return SectionHits(self.section, ordered.data, ordered.stride, low + first, low + last)
 
     def slice(self, start: int, end: int) -> SectionHits:
         """The hits that start in start..end, as a view."""
         return self.part(*self.bounds(start, end))
 
-    def taking(self, positions: list[int]) -> SectionHits:
-        """The hits at `positions` (ascending) in `Hit` order, as a view: this one in order
-        when they are all of them, else in columns of their own."""
+    def taking(self, runs: list[tuple[int, int]]) -> SectionHits:
+        """The hits in runs of positions first..last (in order, apart) in `Hit` order, as a
+        view: this one in order when they are all of them, else with data of its own."""
         ordered = self.in_order()
-        if len(positions) == len(ordered):
+        if sum(last - first for first, last in runs) == len(ordered):
             return ordered
-        return ordered._copy(positions, ordered=True)
+        return self._joined(self.section, [(ordered, *run, 0) for run in runs], ordered=True)
 
     def outside(self, start: int, end: int) -> SectionHits:
         """The hits that do not start in start..end (kept: limbs of a paragraph share them;
@@ -288,7 +347,7 @@ class SectionHits:
             first, last = self.bounds(start, end)
             if first == last:
                 return self.in_order()
-            found = self.taking(list(itertools.chain(range(first), range(last, len(self)))))
+            found = self.taking([(0, first), (last, len(self))])
             if self._outside is None:
                 self._outside = {}
             self._outside[start, end] = found
@@ -299,28 +358,16 @@ class SectionHits:
         tokens less its shift: a limb's hits at its own token positions (see
         `regions.Limb`). In `Hit` order when the pieces are in order and apart."""
         ordered = self.in_order()
-        tokens = ordered.columns[2]
-        rows: list[int] = []
-        moved: list[int] = []
-        for start, end, shift in pieces:
-            first, last = (ordered.low + at for at in ordered.bounds(start, end))
-            rows += range(first, last)
-            moved += [token - shift for token in tokens[first:last]]
-        columns = _picked(ordered.columns, rows, moved)
+        runs = [(ordered, *ordered.bounds(start, end), shift) for start, end, shift in pieces]
         apart = all(a[1] <= b[0] for a, b in itertools.pairwise(pieces))
-        return SectionHits(self.section, columns, 0, len(rows), apart)
+        return self._joined(self.section, runs, apart)
 
     def followed_by(self, other: SectionHits) -> SectionHits:
         """The hits of this view, then those of `other` (of the same section), each in
         `Hit` order: a term's first hit is its first here."""
         first, second = self.in_order(), other.in_order()
-        wide = "q" in (first.columns[0].typecode, second.columns[0].typecode)
-        joined = []
-        for empty, one, two in zip(new_columns(wide), first.columns, second.columns, strict=True):
-            values = one[first.low : first.high].tolist() + two[second.low : second.high].tolist()
-            joined.append(array(empty.typecode, values))
-        columns = (joined[0], joined[1], joined[2], joined[3])
-        return SectionHits(self.section, columns, 0, len(first) + len(second), ordered=False)
+        runs = [(first, 0, len(first), 0), (second, 0, len(second), 0)]
+        return self._joined(self.section, runs, ordered=False)
 
     # ------------------------------------------------------------------ covered hits
 
@@ -360,14 +407,16 @@ def _covered_hit_by_hit(view: SectionHits, present: list[int]) -> bytearray | No
     else:
         rows.sort(key=lambda row: view.sort_key(row - low))
     rows.reverse()  # then sorted stably by start: those starting together, longest first
-    starts, ends, _, terms = view.columns
-    rows.sort(key=starts.__getitem__)
+    data, stride = view.data, view.stride
+    rows.sort(key=data.__getitem__)  # starts come first
+    ends = memoryview(data)[stride:]  # a row's end, its term at 2 * stride further
+    terms = ends[2 * stride :]
     found: bytearray | None = None
     widest = other = -1  # rows: the hit reaching furthest, and the furthest of another term
     for row in rows:
-        term, start, end = terms[row], starts[row], ends[row]
+        term, start, end = terms[row], data[row], ends[row]
         cover = -1 if widest < 0 else (widest if terms[widest] != term else other)
-        if cover >= 0 and ends[cover] >= end and ends[cover] - starts[cover] > end - start:
+        if cover >= 0 and ends[cover] >= end and ends[cover] - data[cover] > end - start:
             if found is None:
                 found = bytearray(len(view))
             found[row - low] = 1
@@ -385,10 +434,9 @@ def _covered_on_arrays(view: SectionHits, present: list[int]) -> bytearray | Non
     line holds 540,000 hits): no Python step per hit."""
     import numpy as np  # only for the rare large view: 60 ms to import
 
-    low, high = view.low, view.high
+    numbers = np.frombuffer(view.data, dtype=view.data.typecode)
     starts, ends, terms = (
-        np.frombuffer(view.columns[number], dtype=view.columns[number].typecode)[low:high]
-        for number in (0, 1, 3)
+        numbers[view.base(number) : view.base(number) + len(view)] for number in (START, END, TERM)
     )
     rows = np.flatnonzero(np.isin(terms, present))
     if not view.ordered:

@@ -24,12 +24,13 @@ from typing import Any, NamedTuple
 from ptcheck.cache import cached_tables
 from ptcheck.checklist import Checklist, Pattern
 from ptcheck.hits import (
+    END,
+    START,
     TERM_NUMBERS,
     WIDE,
     Hit,
     SectionHits,
     forget_shared_bits,
-    new_columns,
     term_bit,
 )
 from ptcheck.language import load_pack
@@ -214,8 +215,10 @@ class TermMatcher:
         clitics = clitic_hyphen(self.language)
         scan = scanner(self.language)
         number_of = self.term_numbers
-        columns = new_columns(wide=len(text) >= WIDE)
-        starts, ends, tokens, terms = columns
+        # Four columns of machine integers as the hits are found (a list would hold an int
+        # object of 32 bytes for each number), then one array (see `SectionHits`).
+        code = "q" if len(text) >= WIDE else "i"
+        starts, ends, tokens, terms = (array(code) for _ in range(4))
         # Each section's first and past-last row (-1: none), a section's pieces coming
         # together: machine integers, not a list per section.
         bounds = array("q", [-1]) * (2 * len(structure.sections))
@@ -239,9 +242,14 @@ class TermMatcher:
                 if bounds[2 * section] < 0:
                     bounds[2 * section] = len(terms) - len(matches)
                 bounds[2 * section + 1] = len(terms)
+        stride = len(terms)
+        data = starts
+        for column in (ends, tokens, terms):
+            data.extend(column)
+        del ends, tokens, terms
         return [
-            SectionHits(index, columns, max(bounds[2 * index], 0), max(bounds[2 * index + 1], 0))
-            for index in range(len(structure.sections))
+            SectionHits(i, data, stride, max(bounds[2 * i], 0), max(bounds[2 * i + 1], 0))
+            for i in range(len(structure.sections))
         ]
 
     def _relevant_sections(self, structure: Structure) -> list[int]:
@@ -476,9 +484,9 @@ def _near(
     ]
     if not all(candidates):
         return None
-    low = hits.low
-    starts, ends, tokens = (column.__getitem__ for column in hits.columns[:3])
-    positions = [[tokens(low + at) for at in found] for found in candidates]
+    get = hits.data.__getitem__
+    start_of, end_of = hits.base(START), hits.base(END)  # where a position's start, end are
+    positions = [list(map(hits.token, found)) for found in candidates]
     for anchor, token in zip(candidates[0], positions[0], strict=True):
         chosen = [anchor]
         previous = token
@@ -491,8 +499,8 @@ def _near(
                 (abs(near[index] - token), index)
                 for index in range(first, last)
                 if not any(
-                    starts(low + others[index]) < ends(low + at)
-                    and starts(low + at) < ends(low + others[index])
+                    get(start_of + others[index]) < get(end_of + at)
+                    and get(start_of + at) < get(end_of + others[index])
                     for at in chosen
                 )
             ]

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 
 from ptcheck.checklist import Checklist, Pattern
-from ptcheck.hits import TERM_NUMBERS, Hit, SectionHits
+from ptcheck.hits import TERM_NUMBERS, Hit, SectionHits, runs_between
 from ptcheck.matching import evaluate, possible
 from ptcheck.structure import Structure
 
@@ -45,7 +46,7 @@ class Roles:
         self._elements: dict[int, SectionHits] = {}
         self._means: dict[int, SectionHits] = {}
         self._purposes: dict[int, list[tuple[int, int]]] = {}
-        self._acts: dict[int, tuple[tuple[int, ...], list[int]]] = {}
+        self._acts: dict[int, tuple[Sequence[int], list[int]]] = {}
 
     def elements(self, index: int) -> SectionHits:
         """The hits of a section that state elements of the offence (no penalty role)."""
@@ -54,16 +55,16 @@ class Roles:
             penalty = self.locate.penalty
             if penalty is not None and hits:
                 starts, terms = hits.starts(), hits.terms()
-                dropped: set[int] = set()  # positions, in the order of the hits
-                for first, last in self.by_sentence(starts):
-                    if possible(penalty, set(terms[first:last])) and (  # no view for most
-                        evaluate(penalty, hits.part(first, last)) is not None
-                    ):
-                        dropped.update(range(first, last))
+                dropped = [  # runs of positions, in the order of the hits
+                    (first, last)
+                    for first, last in self.by_sentence(starts)
+                    if possible(penalty, set(terms[first:last]))  # no view for most
+                    and evaluate(penalty, hits.part(first, last)) is not None
+                ]
                 for start, end in self._penalty_subtrees(index, hits, starts, penalty):
-                    dropped.update(range(*hits.bounds(start, end)))
+                    dropped.append(hits.bounds(start, end))
                 if dropped:
-                    hits = hits.taking([at for at in range(len(starts)) if at not in dropped])
+                    hits = hits.taking(runs_between(dropped, len(starts)))
             self._elements[index] = hits
         return self._elements[index]
 
@@ -233,21 +234,11 @@ class Roles:
         return breaks
 
 
-def outside_spans(starts: list[int], spans: list[tuple[int, int]]) -> list[int]:
-    """The positions of the hits (given by their starts, in order) that start in none of
-    the spans: the spans merged, each found by a bisect, and the positions between them
-    kept as ranges."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    kept: list[int] = []
-    at = 0
-    for start, end in merged:
-        low = bisect.bisect_left(starts, start, at)
-        kept.extend(range(at, low))
-        at = bisect.bisect_left(starts, end, low)
-    kept.extend(range(at, len(starts)))
-    return kept
+def outside_spans(starts: list[int], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The runs of positions of the hits (given by their starts, in order) that start in
+    none of the spans (each span found by a bisect)."""
+    dropped = []
+    for start, end in spans:
+        first = bisect.bisect_left(starts, start)
+        dropped.append((first, bisect.bisect_left(starts, end, first)))
+    return runs_between(dropped, len(starts))
