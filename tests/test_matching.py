@@ -179,12 +179,12 @@ def test_a_limb_s_hits_are_moved_to_its_own_token_positions() -> None:
     hits = [_hit(10, 14, "act"), _hit(20, 25, "means"), _hit(30, 36, "purpose")]
     section = SectionHits.from_hits(0, hits, ordered=True)
     moved = section.moved([(0, 15, 0), (28, 40, 7)])
-    assert moved.by_term_hits() == [hits[0], hits[2]._replace(token=23)] and moved.ordered
+    assert moved.hits_in_order() == [hits[0], hits[2]._replace(token=23)] and moved.ordered
     assert moved.of("purpose") == [hits[2]._replace(token=23)]
     backwards = section.moved([(28, 40, 0), (0, 25, 4)])
     assert not backwards.ordered
     assert backwards.of("act") == [hits[0]._replace(token=6)]
-    assert [h.term for h in backwards.by_term_hits()] == ["act", "means", "purpose"]
+    assert [h.term for h in backwards.hits_in_order()] == ["act", "means", "purpose"]
     assert list(backwards.positions(TERM_NUMBERS["purpose"])) == [0]  # given first
 
 
@@ -230,9 +230,9 @@ def test_a_limb_s_views_of_the_same_hits_are_one_view(
     limbs = judge.regions.limbs
     assert [limb.hits is limb.words for limb in limbs] == hits_are_words
     for limb in limbs:
-        words, hits = limb.words.by_term_hits(), limb.hits.by_term_hits()
+        words, hits = limb.words.hits_in_order(), limb.hits.hits_in_order()
         assert set(hits) <= set(words) and (len(hits) == len(words)) == (limb.hits is limb.words)
-        assert set(limb.means.by_term_hits()) <= set(hits)
+        assert set(limb.means.hits_in_order()) <= set(hits)
     if means_are_hits is not None:
         assert [limb.means is limb.hits for limb in limbs] == means_are_hits
 
@@ -348,13 +348,14 @@ def test_a_pattern_s_required_terms_are_one_set_per_term_it_cannot_do_without() 
 def _rows(section: int, hits: list[Hit], before: int = 0) -> SectionHits:
     """A section's view as `section_hits` makes it: rows of the document's columns, in
     order (`before` rows of another section come first)."""
-    from ptcheck.hits import TERM_NUMBERS, hit_numbers
+    from array import array
+
+    from ptcheck.hits import TERM_NUMBERS
 
     rows = [Hit(k, k + 1, k, "act", section - 1) for k in range(before)] + sorted(hits)
-    columns = [[hit[k] for hit in rows] for k in range(3)]
-    columns.append([TERM_NUMBERS[hit.term] for hit in rows])
-    data = hit_numbers(columns)  # a column after the other, `len(rows)` numbers each
-    return SectionHits(section, data, len(rows), before, before + len(hits))
+    numbers = [hit[k] for k in range(3) for hit in rows]  # a column after the other
+    numbers += [TERM_NUMBERS[hit.term] for hit in rows]
+    return SectionHits(section, array("i", numbers), len(rows), before, before + len(hits))
 
 
 def test_a_section_s_rows_answer_every_question_as_a_view_of_its_hits_does() -> None:
@@ -380,11 +381,11 @@ def test_a_section_s_rows_answer_every_question_as_a_view_of_its_hits_does() -> 
         for term in (*names, "force"):
             assert rows.of(term) == sorted(plain.of(term))
         assert rows.covered(family) == plain.covered(family)
-        assert rows.by_term_hits() == plain.by_term_hits() == sorted(hits)
+        assert rows.hits_in_order() == plain.hits_in_order() == sorted(hits)
         for start, end in ((0, 400), (50, 120), (120, 50), (399, 400)):
             part = rows.slice(start, end)
             inside = [h for h in sorted(hits) if start <= h.start < end]
-            assert part.by_term_hits() == plain.slice(start, end).by_term_hits() == inside
+            assert part.hits_in_order() == plain.slice(start, end).hits_in_order() == inside
             assert part.of("child") == [h for h in inside if h.term == "child"]
             assert bool(part) == bool(inside)
 
@@ -406,7 +407,7 @@ def test_a_document_s_sections_hold_their_hits_and_each_term_s_in_order() -> Non
     assert len(views) == len(structure.sections) and len(views[-1]) > 100
     assert len({id(view.data) for view in views}) == 1
     for view in views:
-        made = view.by_term_hits()
+        made = view.hits_in_order()
         assert view.ordered and made == sorted(made)
         assert [h.section for h in made] == [view.section] * len(made)
         for term in matcher.term_names:
@@ -429,12 +430,12 @@ def test_a_view_of_all_of_a_view_s_hits_in_order_is_that_view() -> None:
     assert view.taking([(0, 3)]) is view and view.part(0, 3) is view
     assert view.slice(0, 100) is view
     part = view.slice(0, 10)
-    assert part is not view and part.by_term_hits() == hits[:2]
-    assert view.taking([(1, 3)]).by_term_hits() == hits[1:]
+    assert part is not view and part.hits_in_order() == hits[:2]
+    assert view.taking([(1, 3)]).hits_in_order() == hits[1:]
     given = SectionHits.from_hits(0, [hits[2], hits[0], hits[1]])  # not in order
     assert given.in_order() is given.in_order() is not given
     assert given.taking([(0, 3)]) is given.in_order()
-    assert given.taking([(0, 1), (2, 3)]).by_term_hits() == [hits[0], hits[2]]
+    assert given.taking([(0, 1), (2, 3)]).hits_in_order() == [hits[0], hits[2]]
     assert given.starts() == [0, 0, 20] and given.terms() == ["act", "act_long", "person"]
 
 

@@ -78,13 +78,6 @@ WIDE = 2**31  # offsets from here on need 8-byte numbers
 START, END, TOKEN, TERM = range(4)  # a hit's numbers, in the order of the columns
 
 
-def hit_numbers(columns: Iterable[Iterable[int]], wide: bool = False) -> array[int]:
-    """Starts, ends, tokens and term numbers (each a column, as long as the others), one
-    after the other in one array of 4-byte numbers (8 when `wide`): the data of a view.
-    Made from one list, the array has no room to spare."""
-    return array("q" if wide else "i", list(itertools.chain.from_iterable(columns)))
-
-
 def runs_between(dropped: Iterable[tuple[int, int]], size: int) -> list[tuple[int, int]]:
     """The runs of positions 0..size in none of the `dropped` runs (first..last each)."""
     kept = []
@@ -159,9 +152,10 @@ class SectionHits:
         cls, section: int, columns: list[list[int]], ordered: bool = True, wide: bool = False
     ) -> SectionHits:
         """A view of its own of the hits whose starts, ends, tokens and term numbers are
-        `columns` (`wide`: see `hit_numbers`)."""
+        `columns`: one array of 4-byte numbers (8 when `wide`), a column after the other."""
         size = len(columns[TERM])
-        return cls(section, hit_numbers(columns, wide), size, 0, size, ordered)
+        data = array("q" if wide else "i", list(itertools.chain.from_iterable(columns)))
+        return cls(section, data, size, 0, size, ordered)
 
     @classmethod
     def from_hits(cls, section: int, hits: Iterable[Hit], ordered: bool = False) -> SectionHits:
@@ -252,7 +246,7 @@ class SectionHits:
         found = self.positions(TERM_NUMBERS[term]) if term is not None else ()
         return list(map(self.hit, found)) if found else []
 
-    def by_term_hits(self) -> list[Hit]:
+    def hits_in_order(self) -> list[Hit]:
         """Every hit, in `Hit` order, made."""
         ordered = self.in_order()
         return list(map(ordered.hit, range(len(ordered))))
