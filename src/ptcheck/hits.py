@@ -117,13 +117,13 @@ class SectionHits:
         "_in_order",
         "_of",
         "_outside",
-        "_terms",
         "data",
         "high",
         "low",
         "ordered",
         "section",
         "stride",
+        "term_bits",
     )
 
     def __init__(
@@ -141,7 +141,10 @@ class SectionHits:
         self.low = low
         self.high = high
         self.ordered = ordered
-        self._terms: int | None = None
+        # The terms that occur, as the sum of their bits (see `term_bit`): what most
+        # questions are answered from, so found at once.
+        terms = memoryview(data)[3 * stride + low : 3 * stride + high]
+        self.term_bits: int = _shared(sum(map(_BITS.__getitem__, set(terms))))
         self._of: dict[int, Sequence[int]] | None = None
         self._covered: dict[frozenset[str], bytearray | None] | None = None
         self._outside: dict[tuple[int, int], SectionHits] | None = None
@@ -181,13 +184,6 @@ class SectionHits:
         return memoryview(self.data)[base : base + len(self)]
 
     # ------------------------------------------------------------------ terms
-
-    @property
-    def term_bits(self) -> int:
-        """The terms that occur, as the sum of their bits (see `term_bit`)."""
-        if self._terms is None:
-            self._terms = _shared(sum(map(_BITS.__getitem__, set(self._column(TERM)))))
-        return self._terms
 
     def has(self, term: str) -> bool:
         """True when the term occurs in this view."""
