@@ -506,7 +506,7 @@ def _near(
             ]
             if not close:
                 break
-            index = min(close, key=_DISTANCE)[1]
+            index = min(close)[1]  # the closest; of two as close, the first
             chosen.append(others[index])
             previous = near[index]
         else:
@@ -514,9 +514,6 @@ def _near(
             # An ordered near reads as a phrase ("recruits ... a woman"): quote all of it.
             return Match(hits, found, found if ordered else (anchor,))
     return None
-
-
-_DISTANCE = operator.itemgetter(0)
 
 
 def _all_positions(pattern: Pattern, hits: SectionHits, family: frozenset[str]) -> list[int]:
