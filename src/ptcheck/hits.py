@@ -143,8 +143,8 @@ class SectionHits:
         self.ordered = ordered
         # The terms that occur, as the sum of their bits (see `term_bit`): what most
         # questions are answered from, so found at once.
-        terms = memoryview(data)[3 * stride + low : 3 * stride + high]
-        self.term_bits: int = _shared(sum(map(_BITS.__getitem__, set(terms))))
+        terms = set(self._column(TERM))
+        self.term_bits: int = _shared(sum(map(_BITS.__getitem__, terms)))
         self._of: dict[int, Sequence[int]] | None = None
         self._covered: dict[frozenset[str], bytearray | None] | None = None
         self._outside: dict[tuple[int, int], SectionHits] | None = None
@@ -424,9 +424,9 @@ def _covered_on_arrays(view: SectionHits, present: list[int]) -> bytearray | Non
     line holds 540,000 hits): no Python step per hit."""
     import numpy as np  # only for the rare large view: 60 ms to import
 
-    numbers = np.frombuffer(view.data, dtype=view.data.typecode)
     starts, ends, terms = (
-        numbers[view.base(number) : view.base(number) + len(view)] for number in (START, END, TERM)
+        np.frombuffer(view._column(number), dtype=view.data.typecode)
+        for number in (START, END, TERM)
     )
     rows = np.flatnonzero(np.isin(terms, present))
     if not view.ordered:
