@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +152,85 @@ def test_a_run_longer_than_longest_run_is_split_piece_by_piece(cache: Path) -> N
     assert tokens.lowers == expected
     assert tokens.starts == list(range(len(tokens.starts)))  # one character each
     assert spacy_tokens("en", "".join(pieces))[-2:] == scanned(found, "".join(pieces))[-2:]
+
+
+# Runs holding digits, where a special case holds digits ("10am", "0.0", "8)", "2к15"), a
+# web address holds numbers (which that expression tells apart: "127.0.0.1") or a number
+# sits against letters, signs and punctuation. `#` is a number of one to four digits.
+DIGIT_RUNS = [
+    "#", "#.", "(#)", "#;", "#,", "#am", "#pm", "#a.m.", "#p.m.", "x#", "#km", "#%", "§#",
+    "art.#", "#º", "#.º", "#-#", "#/#", "#:#", "#.#", "#,#", "#.#.#.#", "10.0.0.#", "127.0.#.1",
+    "192.168.#.#", "http://x.org:#/a", "www.x#.org", "#.org", "2к#", "#er", "#e", "#h#",
+    "(#-#)", "#)", "#-)", ":#", "<#", "#_#", "#.o", "o.#", "$#", "#€", "«#»", "#'s", "'#",
+]  # fmt: skip
+
+
+def test_runs_that_differ_in_their_digits_only_split_as_spacy_splits_each(cache: Path) -> None:
+    """A run of a digit shape met before is read from it (one split per shape), and gives
+    spaCy's tokens in every language, special cases and web addresses included."""
+    generator = random.Random(7)
+
+    def number() -> str:
+        return "".join(generator.choice("0123456789") for _ in range(generator.randint(1, 4)))
+
+    for language in pack_codes():
+        found = scanner(language)
+        assert found._shapes_work  # every pack's expressions tell no digit apart
+        for _ in range(300):
+            runs = [generator.choice(DIGIT_RUNS) for _ in range(generator.randint(1, 6))]
+            text = " ".join(run.replace("#", number()) for run in runs)
+            assert scanned(found, text) == spacy_tokens(language, text), (language, text)
+        assert 0 < len(found._shapes) < len(found._remembered)
+
+
+def test_one_run_of_each_digit_shape_is_split(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A code's numbers: 2,000 section numbers of one shape are split once, not 2,000
+    times; a run with a special case holding a digit ("10am") is split on its own."""
+    found = scanner("en")
+    made: list[str] = []
+    original = found._made
+    monkeypatch.setattr(found, "_made", lambda run, probes=None: [
+        made.append(run), original(run, probes)][1])  # fmt: skip
+    text = " ".join(f"s.{n:04d};" for n in range(1_000, 3_000))
+    assert scanned(found, text) == spacy_tokens("en", text)
+    assert sorted(made) == ["s.0000;", "s.0000; "]  # the last run has no space after it
+    made.clear()
+    text = "10am 11am 12am"
+    assert scanned(found, text) == spacy_tokens("en", text)
+    assert sorted(made) == ["10am ", "11am ", "12am"]
+
+
+def test_a_run_the_web_address_expression_answers_otherwise_is_split_on_its_own(
+    cache: Path,
+) -> None:
+    """That expression tells digits apart: "1.2.3.4/x" is a web address (one token), its
+    shape "0.0.0.0/x" is none ("/" splits it). Without special cases (which keep every
+    address of four numbers from the shapes), runs are split as with no shapes at all."""
+    rules = scanning._rules_of("en")
+    shaped = Scanner({**rules, "specials": {}, "patterns": []})
+    unshaped = Scanner({**rules, "specials": {}, "patterns": [], "digit_blind": []})
+    assert shaped._shapes_work and not unshaped._shapes_work
+    text = "0.0.0.0/x 1.2.3.4/x 5.6.7.8/x 10.1.1.1/x 9.9.9.9 0.0.0.0"
+    assert scanned(shaped, text) == scanned(unshaped, text)
+    assert shaped.tokens(text).lowers[:6] == [
+        "0.0.0.0",
+        "/",
+        "x",
+        "1.2.3.4/x",
+        "5.6.7.8/x",
+        "10.1.1.1",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expression", "blind"),
+    [
+        (r"\d+", True), (r"[0-9a-z]", True), (r"(?<=[0-9])(?:km|m)", True), (r"[^\d]", True),
+        (r"\b\w+\b", True), (r"[1-9]", False), (r"[^5]", False), (r"[\s5]", False),
+        (r"(?:10|127)\.", False), (r"(a)\1", False), (r"(?i)x[0-8]", False),
+    ],
+)  # fmt: skip
+def test_an_expression_that_names_some_digits_only_tells_them_apart(
+    expression: str, blind: bool
+) -> None:
+    assert scanning.tells_no_digit_apart(re.compile(expression)) is blind

@@ -38,9 +38,21 @@ _RUNS = re.compile(r"\S+ ?|\s+")
 # A run's tokens: their lower-case forms, their lengths, how far each moves the offset on
 # (the last, with the space after the run), and whether a special case was found among them.
 Entry = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], bool]
+Probe = tuple[int, int, bool]  # where in a run the web address expression was asked; its answer
 _LOWERS, _SIZES, _ADVANCES = (itemgetter(i) for i in range(3))
 _NOTHING = re.compile(r"(?!)")  # stands for a rule a language lacks
 _NO_CASES: dict[str, tuple[str, ...]] = {}
+_DIGIT = re.compile(r"[0-9]")
+_AS_ZERO = str.maketrans("123456789", "000000000")
+RULES_FORMAT = 2  # of the cached rules: 2 says which expressions tell no digit apart
+# An expression's rules that tell no ASCII digit from another: a digit literal, a set
+# holding some digits only, a back-reference (it compares what was matched) do.
+_DIGIT_RANGE = range(ord("0"), ord("9") + 1)
+_DIGIT_CATEGORIES = {  # those of `re`'s categories that hold the digits (the others, none)
+    "CATEGORY_DIGIT", "CATEGORY_UNI_DIGIT", "CATEGORY_WORD", "CATEGORY_UNI_WORD",
+    "CATEGORY_LOC_WORD", "CATEGORY_NOT_SPACE", "CATEGORY_UNI_NOT_SPACE",
+    "CATEGORY_NOT_LINEBREAK", "CATEGORY_UNI_NOT_LINEBREAK",
+}  # fmt: skip
 
 
 class Tokens:
@@ -83,6 +95,20 @@ class Scanner:
             for string in self.specials
             if any(c.isspace() for c in string) and not string.isspace()
         )
+        # Runs that differ in their digits only ("1234;", "1235;": a code's numbers) are
+        # split alike when the expressions tell no digit apart and no special case holds a
+        # digit: one run of each digit shape is split, the others read from it (the web
+        # address expression, which tells digits apart, is asked again of each; see
+        # `_entry`).
+        blind = set(rules.get("digit_blind", ()))
+        self._shapes_work = all(name in blind for name in found if name != "url_match")
+        # The digit shapes of the special cases that hold a digit: a run whose shape holds
+        # one is split on its own ("10am" is one, "13am" is not).
+        shapes = {s.translate(_AS_ZERO) for s in self.specials if _DIGIT.search(s)}
+        self._digit_cases = (
+            re.compile("|".join(map(re.escape, sorted(shapes)))) if shapes else _NOTHING
+        )
+        self._shapes: dict[str, tuple[Entry, tuple[Probe, ...]] | None] = {}
         self._remembered: dict[str, Entry] = {}
         self._previous: dict[str, Entry] = {}  # the generation before (see `_entries`)
         self._matched_runs: set[str] = set()  # runs remembered with a special case found
@@ -134,29 +160,68 @@ class Scanner:
         return list(map(remembered.__getitem__, runs))
 
     def _entry(self, run: str) -> Entry:
+        """A run's tokens: made, or, for a run holding digits, read from the run of its
+        digit shape (every digit a 0) when the web address expression answers its pieces
+        as it answered that run's."""
+        if not self._shapes_work or not _DIGIT.search(run):
+            return self._made(run)
+        shape = run.translate(_AS_ZERO)
+        if shape in self._shapes:
+            known = self._shapes[shape]
+        else:
+            if len(self._shapes) >= CHUNKS_REMEMBERED:
+                self._shapes.clear()
+            known = self._shapes[shape] = self._of_shape(shape)
+        if known is None:
+            return self._made(run)
+        entry, probes = known
+        url_match = self._url_match
+        if any((url_match(run[a:b]) is not None) != found for a, b, found in probes):
+            return self._made(run)
+        lowers = []
+        at = 0
+        for size in entry[1]:
+            lowers.append(run[at : at + size].lower())
+            at += size
+        return tuple(lowers), entry[1], entry[2], entry[3]
+
+    def _of_shape(self, shape: str) -> tuple[Entry, tuple[Probe, ...]] | None:
+        """The tokens of a digit shape, and what the web address expression answered in
+        splitting it; None when a special case that holds a digit may lie in its runs (a
+        special case in a run lies in its shape, as the special case's shape)."""
+        if self._digit_cases.search(shape):
+            return None
+        probes: list[Probe] = []
+        return self._made(shape, probes), tuple(probes)
+
+    def _made(self, run: str, probes: list[Probe] | None = None) -> Entry:
         """A run's tokens, special cases found within it included. A space after a run of
         text is the last token's own: it moves the offset on, and is no token."""
         spaced = run.endswith(" ") and not run.isspace()
-        split = self._split_long(run[:-1] if spaced else run)
+        split = self._split_long(run[:-1] if spaced else run, probes)
         orths, _ = self._matched(split)
         sizes = tuple(map(len, orths))
         advances = (*sizes[:-1], sizes[-1] + 1) if spaced else sizes
         return tuple(map(str.lower, orths)), sizes, advances, orths != split
 
-    def _split_long(self, run: str) -> list[str]:
+    def _split_long(self, run: str, probes: list[Probe] | None = None) -> list[str]:
         """A run's tokens before special cases are looked for among them; a run longer than
         LONGEST_RUN is split piece by piece (see there)."""
         if len(run) <= LONGEST_RUN:
-            return self._split(run, True)
+            return self._split(run, True, probes)
         return [
             token
             for at in range(0, len(run), LONGEST_RUN)
-            for token in self._split(run[at : at + LONGEST_RUN], True)
+            for token in self._split(run[at : at + LONGEST_RUN], True, probes, at)
         ]
 
-    def _split(self, chunk: str, specials: bool) -> list[str]:
+    def _split(
+        self, chunk: str, specials: bool, probes: list[Probe] | None = None, at: int = 0
+    ) -> list[str]:
         """A run's tokens before special cases are looked for among them (spaCy's
-        `_try_specials_and_cache`, `_split_affixes` and `_attach_tokens`)."""
+        `_try_specials_and_cache`, `_split_affixes` and `_attach_tokens`). `probes`, when
+        given, gets what the web address expression answered, and where (`at`: where the
+        chunk starts in its run)."""
         cases = self.specials if specials else _NO_CASES
         if chunk in cases:
             return list(cases[chunk])
@@ -200,13 +265,20 @@ class Scanner:
             if string in cases:
                 tokens.extend(cases[string])
             else:
-                tokens.extend(self._core(string))
+                start = at + sum(map(len, prefixes))
+                tokens.extend(self._core(string, probes, start))
         tokens.extend(reversed(suffixes))
         return tokens
 
-    def _core(self, string: str) -> list[str]:
-        """What is left once the affixes are split off: one token, or split at infixes."""
-        if self._token_match(string) or self._url_match(string):
+    def _core(self, string: str, probes: list[Probe] | None = None, at: int = 0) -> list[str]:
+        """What is left once the affixes are split off (at `at` in its run): one token, or
+        split at infixes."""
+        if self._token_match(string):
+            return [string]
+        address = self._url_match(string) is not None
+        if probes is not None:
+            probes.append((at, at + len(string), address))
+        if address:
             return [string]
         tokens = []
         start = 0
@@ -311,7 +383,7 @@ def _restored(form: dict[str, Any]) -> re.Pattern[str]:
 def scanner(language: str) -> Scanner:
     """The scanner of `language`, its rules read from the cache (spaCy is imported only
     the first time, to read them from the language's tokenizer)."""
-    key = [language, version("spacy")]
+    key = [language, version("spacy"), RULES_FORMAT]
     return Scanner(cached_tables("scanner", language, key, lambda: _rules_of(language)))
 
 
@@ -337,6 +409,9 @@ def _rules_of(language: str) -> dict[str, Any]:
         for string, tokens in tokenizer.rules.items()
     }
     rules: dict[str, Any] = {"expressions": expressions, "specials": specials, "patterns": []}
+    rules["digit_blind"] = [
+        name for name in expressions if tells_no_digit_apart(getattr(tokenizer, name).__self__)
+    ]
     plain = Scanner(rules)
     for string in sorted(specials):
         # spaCy's condition for adding a special case to its matcher (`add_special_case`)
@@ -363,3 +438,52 @@ def _runs(string: str) -> list[tuple[int, str]]:
         if chunk:
             runs.append((start, chunk))
     return runs
+
+
+def tells_no_digit_apart(expression: re.Pattern[str]) -> bool:
+    """True when `expression` matches the same spans in two strings that differ only in
+    their ASCII digits: nothing in it names one digit and not the others (a digit, a set
+    or range holding some digits only) or compares what it matched (a back-reference).
+    False when `re`'s parser cannot be read, or holds something not known here."""
+    try:
+        from re import _constants as kinds  # type: ignore[attr-defined]
+        from re import _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(expression.pattern, expression.flags)
+    except (ImportError, AttributeError, re.error):
+        return False
+    every_digit = set(_DIGIT_RANGE)
+    nested = {kinds.SUBPATTERN, kinds.MAX_REPEAT, kinds.MIN_REPEAT, kinds.ASSERT, kinds.ASSERT_NOT}
+    nested |= {getattr(kinds, name, None) for name in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP")}
+
+    def digits_in(items: list[tuple[Any, Any]]) -> set[int] | None:
+        """The digits a set holds (a category holds them all or none; NEGATE keeps that)."""
+        found: set[int] = set()
+        for kind, value in items:
+            if kind is kinds.LITERAL:
+                found |= {value} & every_digit
+            elif kind is kinds.RANGE:
+                found |= {d for d in _DIGIT_RANGE if value[0] <= d <= value[1]}
+            elif kind is kinds.CATEGORY:
+                found |= every_digit if str(value) in _DIGIT_CATEGORIES else set()
+            elif kind is not kinds.NEGATE:
+                return None
+        return found
+
+    def blind(items: Any) -> bool:
+        for kind, value in items:
+            if kind in (kinds.LITERAL, kinds.NOT_LITERAL):
+                ok = value not in every_digit
+            elif kind is kinds.IN:
+                ok = digits_in(value) in (set(), every_digit)
+            elif kind is kinds.BRANCH:
+                ok = all(map(blind, value[1]))
+            elif kind in nested:  # the subpattern comes last (an atomic group's is it)
+                ok = blind(value if kind is getattr(kinds, "ATOMIC_GROUP", None) else value[-1])
+            else:  # a back-reference, or what is not known here, tells digits apart
+                ok = kind in (kinds.ANY, kinds.AT)
+            if not ok:
+                return False
+        return True
+
+    return blind(parsed)
