@@ -5,8 +5,10 @@ and whole tokens (`token_match`, `url_match`) and a table of special cases ("don
 "do", "n't"; Spanish "EE. UU." -> one token). The scanner applies those rules in the order
 spaCy's `Tokenizer` applies them (`_split_affixes`, `_attach_tokens`, and the matcher of
 special cases that contain an affix), to each run of text between white space, and
-remembers each run's tokens. The rules are read from spaCy once and kept in the cache, so
-a run that finds them there neither imports spaCy nor builds a `Doc` per section.
+remembers each run's tokens. Runs that differ in their digits only (a code's "1234;",
+"1235;") are split once, where the rules cannot tell them apart (`Scanner._entry`). The
+rules are read from spaCy once and kept in the cache, so a run that finds them there
+neither imports spaCy nor builds a `Doc` per section.
 
 Matching reads a token's offset, its length and its lower-case form; the scanner gives
 those three, as lists.
@@ -45,8 +47,6 @@ _NO_CASES: dict[str, tuple[str, ...]] = {}
 _DIGIT = re.compile(r"[0-9]")
 _AS_ZERO = str.maketrans("123456789", "000000000")
 RULES_FORMAT = 2  # of the cached rules: 2 says which expressions tell no digit apart
-# An expression's rules that tell no ASCII digit from another: a digit literal, a set
-# holding some digits only, a back-reference (it compares what was matched) do.
 _DIGIT_RANGE = range(ord("0"), ord("9") + 1)
 _DIGIT_CATEGORIES = {  # those of `re`'s categories that hold the digits (the others, none)
     "CATEGORY_DIGIT", "CATEGORY_UNI_DIGIT", "CATEGORY_WORD", "CATEGORY_UNI_WORD",
@@ -453,8 +453,9 @@ def tells_no_digit_apart(expression: re.Pattern[str]) -> bool:
     except (ImportError, AttributeError, re.error):
         return False
     every_digit = set(_DIGIT_RANGE)
+    atomic = getattr(kinds, "ATOMIC_GROUP", None)  # Python 3.11 on, as POSSESSIVE_REPEAT
     nested = {kinds.SUBPATTERN, kinds.MAX_REPEAT, kinds.MIN_REPEAT, kinds.ASSERT, kinds.ASSERT_NOT}
-    nested |= {getattr(kinds, name, None) for name in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP")}
+    nested |= {atomic, getattr(kinds, "POSSESSIVE_REPEAT", None)}
 
     def digits_in(items: list[tuple[Any, Any]]) -> set[int] | None:
         """The digits a set holds (a category holds them all or none; NEGATE keeps that)."""
@@ -479,7 +480,7 @@ def tells_no_digit_apart(expression: re.Pattern[str]) -> bool:
             elif kind is kinds.BRANCH:
                 ok = all(map(blind, value[1]))
             elif kind in nested:  # the subpattern comes last (an atomic group's is it)
-                ok = blind(value if kind is getattr(kinds, "ATOMIC_GROUP", None) else value[-1])
+                ok = blind(value if kind is atomic else value[-1])
             else:  # a back-reference, or what is not known here, tells digits apart
                 ok = kind in (kinds.ANY, kinds.AT)
             if not ok:
