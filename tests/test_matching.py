@@ -446,3 +446,14 @@ def test_the_runs_between_dropped_runs_are_what_is_left() -> None:
     assert runs_between([(3, 5), (0, 1)], 5) == [(1, 3)]
     assert runs_between([(1, 3), (2, 4), (4, 4)], 6) == [(0, 1), (4, 6)]  # overlapping, empty
     assert runs_between([(0, 6)], 6) == []
+
+
+def test_the_hits_outside_spans_are_those_starting_in_none_of_them() -> None:
+    """In `Hit` order, whatever the order of the view or of the spans; the view in order
+    itself when no hit starts in a span."""
+    hits = [Hit(start, start + 3, start, "act", 0) for start in (0, 5, 10, 15, 20, 25)]
+    given = SectionHits.from_hits(0, [*hits[3:], *hits[:3]])  # not in order
+    spans = [(14, 21), (0, 1), (9, 10)]
+    expected = [hit for hit in hits if not any(a <= hit.start < b for a, b in spans)]
+    assert given.outside_spans(spans).hits_in_order() == expected == [hits[1], hits[2], hits[5]]
+    assert given.outside_spans([(1, 5), (30, 40)]) is given.in_order()

@@ -328,6 +328,11 @@ class SectionHits:
             return ordered
         return self._joined(self.section, [(ordered, *run, 0) for run in runs], ordered=True)
 
+    def outside_spans(self, spans: list[tuple[int, int]]) -> SectionHits:
+        """The hits that start in none of the spans, in `Hit` order (see `taking`)."""
+        dropped = [self.bounds(start, end) for start, end in spans]
+        return self.taking(runs_between(dropped, len(self)))
+
     def outside(self, start: int, end: int) -> SectionHits:
         """The hits that do not start in start..end (kept: limbs of a paragraph share them;
         this view itself, in order, when none does, and then not kept: that would be a
@@ -343,12 +348,17 @@ class SectionHits:
             self._outside[start, end] = found
         return found
 
-    def moved(self, pieces: list[tuple[int, int, int]]) -> SectionHits:
+    def moved(
+        self, pieces: list[tuple[int, int, int]], wider: SectionHits | None = None
+    ) -> SectionHits:
         """The hits that start in each piece's start..end, one piece after the other, their
         tokens less its shift: a limb's hits at its own token positions (see
-        `regions.Limb`). In `Hit` order when the pieces are in order and apart."""
+        `regions.Limb`). In `Hit` order when the pieces are in order and apart. `wider`,
+        a view holding them (moved alike), is given back itself when they are as many."""
         ordered = self.in_order()
         runs = [(ordered, *ordered.bounds(start, end), shift) for start, end, shift in pieces]
+        if wider is not None and len(wider) == sum(last - first for _, first, last, _ in runs):
+            return wider
         apart = all(a[1] <= b[0] for a, b in itertools.pairwise(pieces))
         return self._joined(self.section, runs, apart)
 

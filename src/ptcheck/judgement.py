@@ -16,7 +16,7 @@ from ptcheck.hits import SectionHits
 from ptcheck.matching import evaluate
 from ptcheck.regions import Limb, RegionFinder, Unit, matches, wording
 from ptcheck.results import Evidence, ItemResult, Offence, Status
-from ptcheck.roles import Roles, outside_spans
+from ptcheck.roles import Roles
 from ptcheck.structure import Structure, section_name
 
 
@@ -314,9 +314,7 @@ class Judge:
         for limb in self.regions.limbs:
             by_section.setdefault(limb.section, []).append(limb)
         return {
-            index: hits_of(index).taking(
-                outside_spans(hits_of(index).starts(), [sp for lb in mine for sp in lb.spans])
-            )
+            index: hits_of(index).outside_spans([sp for lb in mine for sp in lb.spans])
             for index, mine in by_section.items()
         }
 

@@ -157,12 +157,8 @@ class Limb:
         they are all of its hits (a subset of them; its questions are then answered once).
         In order when the spans are (in order, apart); otherwise a term's hits come in the
         order of the spans, as its evidence always has."""
-        if wider is not None and len(wider) == sum(
-            last - first for first, last in (hits.bounds(a, b) for a, b in self.spans)
-        ):
-            return wider
         pieces = [(a, b, shift) for (a, b), shift in zip(self.spans, self._shifts, strict=True)]
-        return hits.moved(pieces)
+        return hits.moved(pieces, wider)
 
 
 @dataclass

@@ -79,7 +79,7 @@ class Roles:
         spans = self.purpose_spans(hits.section)
         if not spans:
             return hits
-        return hits.taking(outside_spans(hits.starts(), spans))
+        return hits.outside_spans(spans)
 
     def outside_clearing(self, hits: SectionHits, clearing: Pattern) -> SectionHits:
         """The hits less those of sentences that say what is not required: a sentence
@@ -99,7 +99,7 @@ class Roles:
                 cleared.append((start, end))
         if not cleared:
             return hits
-        return hits.taking(outside_spans(hits.starts(), cleared))
+        return hits.outside_spans(cleared)
 
     def purpose_spans(self, index: int) -> list[tuple[int, int]]:
         """From each purpose frame to the end of its sentence, or to what reopens the
@@ -164,7 +164,7 @@ class Roles:
         if not any(h not in named for h in hits.of(conduct)):
             return hits  # the acts are only named in the purpose frame ("zum Zweck ... anwirbt")
         named_spans = sorted((h.start, h.end) for h in named)
-        return hits.taking(outside_spans(hits.starts(), named_spans))
+        return hits.outside_spans(named_spans)
 
     @staticmethod
     def _single(pattern: Pattern | None) -> str:
@@ -232,13 +232,3 @@ class Roles:
             breaks = [m.end() for m in self.sentence_break.finditer(text, start, end)]
             self._breaks[start] = breaks
         return breaks
-
-
-def outside_spans(starts: list[int], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The runs of positions of the hits (given by their starts, in order) that start in
-    none of the spans (each span found by a bisect)."""
-    dropped = []
-    for start, end in spans:
-        first = bisect.bisect_left(starts, start)
-        dropped.append((first, bisect.bisect_left(starts, end, first)))
-    return runs_between(dropped, len(starts))
